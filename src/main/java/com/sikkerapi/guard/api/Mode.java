@@ -1,0 +1,6 @@
+package com.sikkerapi.guard.api;
+
+public enum Mode {
+    Enforcing,
+    DryRun
+}

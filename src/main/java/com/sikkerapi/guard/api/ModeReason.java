@@ -1,0 +1,10 @@
+package com.sikkerapi.guard.api;
+
+public enum ModeReason {
+    /** spec.dryRun is false: the list is enforced. */
+    Spec,
+    /** spec.dryRun is true. */
+    SpecDryRun,
+    /** The namespace carries guard.sikkerapi.com/dry-run=true, which overrides the spec. */
+    NamespacePolicy
+}

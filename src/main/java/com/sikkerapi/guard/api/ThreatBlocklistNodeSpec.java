@@ -1,0 +1,65 @@
+package com.sikkerapi.guard.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** What one node's agent reports. Times are RFC 3339 strings. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ThreatBlocklistNodeSpec {
+    private String blocklist;
+    private String nodeName;
+    private NodePhase phase;
+
+    @JsonPropertyDescription("The ThreatBlocklist generation this agent has applied.")
+    private Long observedGeneration;
+
+    private EntryCounts entries;
+    private String lastPull;
+    private String lastPullResult;
+    private String lastApply;
+    private String lastReport;
+    private Long rollbacks;
+    private Long blockedPackets;
+
+    @JsonPropertyDescription("A short CamelCase reason for the last error, e.g. PullFailed, ListRejected, SelfTestFailed.")
+    private String lastErrorReason;
+    private String lastErrorMessage;
+    private String lastErrorTime;
+
+    @JsonPropertyDescription("When the agent last wrote this object; a stale heartbeat means the agent is gone.")
+    private String heartbeat;
+    private String agentVersion;
+
+    public String getBlocklist() { return blocklist; }
+    public void setBlocklist(String blocklist) { this.blocklist = blocklist; }
+    public String getNodeName() { return nodeName; }
+    public void setNodeName(String nodeName) { this.nodeName = nodeName; }
+    public NodePhase getPhase() { return phase; }
+    public void setPhase(NodePhase phase) { this.phase = phase; }
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public EntryCounts getEntries() { return entries; }
+    public void setEntries(EntryCounts entries) { this.entries = entries; }
+    public String getLastPull() { return lastPull; }
+    public void setLastPull(String lastPull) { this.lastPull = lastPull; }
+    public String getLastPullResult() { return lastPullResult; }
+    public void setLastPullResult(String lastPullResult) { this.lastPullResult = lastPullResult; }
+    public String getLastApply() { return lastApply; }
+    public void setLastApply(String lastApply) { this.lastApply = lastApply; }
+    public String getLastReport() { return lastReport; }
+    public void setLastReport(String lastReport) { this.lastReport = lastReport; }
+    public Long getRollbacks() { return rollbacks; }
+    public void setRollbacks(Long rollbacks) { this.rollbacks = rollbacks; }
+    public Long getBlockedPackets() { return blockedPackets; }
+    public void setBlockedPackets(Long blockedPackets) { this.blockedPackets = blockedPackets; }
+    public String getLastErrorReason() { return lastErrorReason; }
+    public void setLastErrorReason(String lastErrorReason) { this.lastErrorReason = lastErrorReason; }
+    public String getLastErrorMessage() { return lastErrorMessage; }
+    public void setLastErrorMessage(String lastErrorMessage) { this.lastErrorMessage = lastErrorMessage; }
+    public String getLastErrorTime() { return lastErrorTime; }
+    public void setLastErrorTime(String lastErrorTime) { this.lastErrorTime = lastErrorTime; }
+    public String getHeartbeat() { return heartbeat; }
+    public void setHeartbeat(String heartbeat) { this.heartbeat = heartbeat; }
+    public String getAgentVersion() { return agentVersion; }
+    public void setAgentVersion(String agentVersion) { this.agentVersion = agentVersion; }
+}

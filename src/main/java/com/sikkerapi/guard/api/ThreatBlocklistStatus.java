@@ -1,0 +1,70 @@
+package com.sikkerapi.guard.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Written by the operator only; agents report through {@link ThreatBlocklistNode}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ThreatBlocklistStatus {
+    /** At most this many failing nodes are named, so the object stays small on clusters with thousands of nodes. */
+    public static final int MAX_FAILING_NODES = 10;
+
+    private Long observedGeneration;
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Enforcing, or DryRun (see modeReason).")
+    private Mode mode;
+
+    @JsonPropertyDescription("Why the mode is what it is: Spec (spec.dryRun) or NamespacePolicy (the namespace label "
+            + "guard.sikkerapi.com/dry-run=true).")
+    private ModeReason modeReason;
+
+    private NodeCounts nodes;
+    private EntryCounts entries;
+
+    @JsonPropertyDescription("The most recent successful pull on any node.")
+    private String lastPull;
+
+    @JsonPropertyDescription("The most recent report of blocked addresses sent by any node.")
+    private String lastReport;
+
+    @JsonPropertyDescription("Up to " + MAX_FAILING_NODES + " failing nodes with their reason; nodes.failed has the count.")
+    private List<FailingNode> failingNodes = new ArrayList<>();
+
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public Mode getMode() { return mode; }
+    public void setMode(Mode mode) { this.mode = mode; }
+    public ModeReason getModeReason() { return modeReason; }
+    public void setModeReason(ModeReason modeReason) { this.modeReason = modeReason; }
+    public NodeCounts getNodes() { return nodes; }
+    public void setNodes(NodeCounts nodes) { this.nodes = nodes; }
+    public EntryCounts getEntries() { return entries; }
+    public void setEntries(EntryCounts entries) { this.entries = entries; }
+    public String getLastPull() { return lastPull; }
+    public void setLastPull(String lastPull) { this.lastPull = lastPull; }
+    public String getLastReport() { return lastReport; }
+    public void setLastReport(String lastReport) { this.lastReport = lastReport; }
+    public List<FailingNode> getFailingNodes() { return failingNodes; }
+    public void setFailingNodes(List<FailingNode> failingNodes) { this.failingNodes = failingNodes; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ThreatBlocklistStatus s && Objects.equals(observedGeneration, s.observedGeneration)
+                && Objects.equals(conditions, s.conditions) && mode == s.mode && modeReason == s.modeReason
+                && Objects.equals(nodes, s.nodes) && Objects.equals(entries, s.entries)
+                && Objects.equals(lastPull, s.lastPull) && Objects.equals(lastReport, s.lastReport)
+                && Objects.equals(failingNodes, s.failingNodes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(observedGeneration, mode, nodes, entries, lastPull);
+    }
+}

@@ -1,0 +1,41 @@
+package com.sikkerapi.guard.operator;
+
+import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent's whole configuration. Agents watch it through the API (not as a mounted volume, which the kubelet
+ * refreshes only every minute or so), so a spec change reaches every node in seconds without restarting a pod.
+ * JOSDK manages ConfigMaps with classic updates unless told otherwise; this one is ours alone and is applied
+ * server-side like every other dependent, so its no-change detection works the same way.
+ */
+@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public class AgentConfigMapDependent extends AgentDependent<ConfigMap> {
+    public AgentConfigMapDependent() {
+        super(ConfigMap.class);
+    }
+
+    @Override
+    protected ConfigMap desired(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
+        return render(blocklist, plan(context));
+    }
+
+    static ConfigMap render(ThreatBlocklist blocklist, AgentPlan plan) {
+        AgentConfig config = new AgentConfig(blocklist.getMetadata().getName(), blocklist.getMetadata().getNamespace(),
+                blocklist.getMetadata().getUid(), generation(blocklist), plan.mode(),
+                plan.modeReason(), blocklist.getSpec());
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(AgentConfig.CONFIG_KEY, Serialization.asJson(config));
+        data.put(AgentConfig.PROTECTED_RANGES_KEY, String.join("\n", plan.protectedRanges()) + "\n");
+        return new ConfigMapBuilder().withMetadata(metadata(blocklist)).withData(data).build();
+    }
+}

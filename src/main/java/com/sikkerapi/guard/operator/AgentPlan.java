@@ -1,0 +1,30 @@
+package com.sikkerapi.guard.operator;
+
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ModeReason;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import io.fabric8.kubernetes.api.model.Namespace;
+import java.util.List;
+
+/**
+ * Everything the operator decides for one valid ThreatBlocklist before rendering the agent's objects: the effective
+ * mode and the cluster ranges no node may block. The dependents render from this and the resource alone.
+ */
+public record AgentPlan(Mode mode, ModeReason modeReason, List<String> protectedRanges, OperatorSettings settings) {
+
+    /**
+     * The namespace label {@code guard.sikkerapi.com/dry-run=true} forces dry-run over the spec, so a cluster admin can
+     * make a whole namespace safe without touching (or being able to touch) the resources in it.
+     */
+    public static Mode mode(ThreatBlocklist blocklist, Namespace namespace) {
+        return modeReason(blocklist, namespace) == ModeReason.Spec ? Mode.Enforcing : Mode.DryRun;
+    }
+
+    public static ModeReason modeReason(ThreatBlocklist blocklist, Namespace namespace) {
+        if (namespace != null && namespace.getMetadata().getLabels() != null
+                && "true".equals(namespace.getMetadata().getLabels().get(Names.DRY_RUN_NAMESPACE_LABEL))) {
+            return ModeReason.NamespacePolicy;
+        }
+        return Boolean.TRUE.equals(blocklist.getSpec().getDryRun()) ? ModeReason.SpecDryRun : ModeReason.Spec;
+    }
+}

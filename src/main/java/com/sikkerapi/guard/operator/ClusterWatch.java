@@ -1,0 +1,92 @@
+package com.sikkerapi.guard.operator;
+
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cluster facts a blocklist depends on besides its own objects: nodes (protected addresses and which nodes
+ * should run the agent), namespaces (the dry-run policy label), the API server's endpoints (never blocked), and the
+ * agents' node reports (folded into status). Each change re-reconciles exactly the blocklists it can affect.
+ */
+final class ClusterWatch {
+    static final String NODES = "nodes";
+    static final String NAMESPACES = "namespaces";
+    static final String API_SERVER = "apiserver-endpoints";
+
+    private ClusterWatch() {
+    }
+
+    static List<EventSource<?, ThreatBlocklist>> eventSources(EventSourceContext<ThreatBlocklist> context) {
+        var nodes = InformerEventSourceConfiguration.from(Node.class, ThreatBlocklist.class)
+                .withName(NODES)
+                .withSecondaryToPrimaryMapper(node -> all(context))
+                // Nodes update their status often; only addresses, pod CIDRs, labels and taints matter here.
+                .withOnUpdateFilter((now, before) -> !Objects.equals(now.getStatus().getAddresses(),
+                        before.getStatus().getAddresses())
+                        || !Objects.equals(now.getSpec(), before.getSpec())
+                        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()))
+                .build();
+        var namespaces = InformerEventSourceConfiguration.from(Namespace.class, ThreatBlocklist.class)
+                .withName(NAMESPACES)
+                .withSecondaryToPrimaryMapper(namespace -> inNamespace(context, namespace.getMetadata().getName()))
+                .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(),
+                        before.getMetadata().getLabels()))
+                .build();
+        var apiServer = InformerEventSourceConfiguration.from(Endpoints.class, ThreatBlocklist.class)
+                .withName(API_SERVER)
+                .withNamespaces("default")
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", "kubernetes")))
+                .withSecondaryToPrimaryMapper(endpoints -> all(context))
+                .build();
+        var reports = InformerEventSourceConfiguration.from(ThreatBlocklistNode.class, ThreatBlocklist.class)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ThreatBlocklist.class, false))
+                .build();
+        return List.of(new InformerEventSource<>(nodes, context), new InformerEventSource<>(namespaces, context),
+                new InformerEventSource<>(apiServer, context), new InformerEventSource<>(reports, context));
+    }
+
+    static Collection<Node> nodes(Context<ThreatBlocklist> context) {
+        return source(context, Node.class, NODES).list().toList();
+    }
+
+    static Namespace namespace(Context<ThreatBlocklist> context, String name) {
+        return source(context, Namespace.class, NAMESPACES).get(new ResourceID(name)).orElse(null);
+    }
+
+    static Endpoints apiServerEndpoints(Context<ThreatBlocklist> context) {
+        return source(context, Endpoints.class, API_SERVER).get(new ResourceID("kubernetes", "default")).orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> InformerEventSource<R, ThreatBlocklist> source(
+            Context<ThreatBlocklist> context, Class<R> type, String name) {
+        return (InformerEventSource<R, ThreatBlocklist>) context.eventSourceRetriever()
+                .getEventSourceFor(type, name);
+    }
+
+    private static Set<ResourceID> all(EventSourceContext<ThreatBlocklist> context) {
+        return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    private static Set<ResourceID> inNamespace(EventSourceContext<ThreatBlocklist> context, String namespace) {
+        return context.getPrimaryCache().list(namespace).map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+}

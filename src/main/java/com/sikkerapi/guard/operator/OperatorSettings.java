@@ -1,0 +1,52 @@
+package com.sikkerapi.guard.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/** The operator's own configuration (application.properties, or SIKKERGUARD_* environment variables). */
+@ConfigMapping(prefix = "sikkerguard")
+public interface OperatorSettings {
+    Agent agent();
+
+    Cluster cluster();
+
+    interface Agent {
+        /** The image the agent DaemonSet runs; the same image as the operator's. */
+        @WithDefault("sikkerguard-operator:0.1.0")
+        String image();
+
+        @WithDefault("IfNotPresent")
+        String imagePullPolicy();
+
+        /** The launcher inside the image; the DaemonSet runs it with the {@code agent} subcommand. */
+        @WithDefault("/opt/sikkerguard/bin/sikkerguard")
+        String command();
+
+        /** The node folder where each agent keeps its last good list, so a rebooted node is protected at once. */
+        @WithDefault("/var/lib/sikkerguard")
+        String stateHostPath();
+
+        /** Empty for none. system-node-critical keeps the agent from being evicted before workloads are. */
+        @WithDefault("system-node-critical")
+        Optional<String> priorityClassName();
+
+        @WithDefault("50m")
+        String cpuRequest();
+
+        @WithDefault("160Mi")
+        String memoryRequest();
+
+        @WithDefault("320Mi")
+        String memoryLimit();
+    }
+
+    interface Cluster {
+        /** The cluster's Service CIDR(s), which no node may block (not discoverable through the API on every version). */
+        Optional<List<String>> serviceCidrs();
+
+        /** Further ranges no node may ever block, e.g. the load balancers or bastions in front of the cluster. */
+        Optional<List<String>> protectedRanges();
+    }
+}

@@ -1,0 +1,105 @@
+package com.sikkerapi.guard.operator;
+
+import com.sikkerapi.guard.api.Durations;
+import com.sikkerapi.guard.api.FeedFormat;
+import com.sikkerapi.guard.api.FeedSource;
+import com.sikkerapi.guard.api.ThreatBlocklistSpec;
+import com.sikkerapi.guard.net.Cidr;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the CRD schema cannot express (on Kubernetes 1.20, without CEL rules): cross-field rules and strict address
+ * parsing. Each problem names its field, and any problem keeps the last good configuration on the nodes.
+ */
+public final class SpecValidator {
+    static final Duration MIN_PULL_INTERVAL = Duration.ofMinutes(1);
+    static final Duration MIN_REPORT_INTERVAL = Duration.ofMinutes(1);
+
+    private SpecValidator() {
+    }
+
+    /** @return the problems, each as "field: what is wrong"; empty when the spec is valid */
+    public static List<String> validate(ThreatBlocklistSpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (spec == null || spec.getSource() == null) {
+            problems.add("spec.source: required");
+            return problems;
+        }
+        boolean hasFeeds = spec.getSource().getFeeds() != null && !spec.getSource().getFeeds().isEmpty();
+        if (spec.getSource().getSikkerapi() == null && !hasFeeds) {
+            problems.add("spec.source: set sikkerapi, feeds, or both");
+        }
+        if (spec.getSource().getSikkerapi() != null && spec.getSource().getSikkerapi().getApiKeySecretRef() == null) {
+            problems.add("spec.source.sikkerapi.apiKeySecretRef: required");
+        }
+        if (hasFeeds) {
+            validateFeeds(spec.getSource().getFeeds(), problems);
+        }
+        List<String> whitelist = spec.getWhitelist() == null ? List.of() : spec.getWhitelist();
+        for (int i = 0; i < whitelist.size(); i++) {
+            try {
+                Cidr.parse(whitelist.get(i));
+            } catch (IllegalArgumentException e) {
+                problems.add("spec.whitelist[" + i + "]: " + e.getMessage());
+            }
+        }
+        checkInterval("spec.pullInterval", spec.getPullInterval(), MIN_PULL_INTERVAL, problems);
+        if (spec.getReporting() != null) {
+            checkInterval("spec.reporting.interval", spec.getReporting().getInterval(), MIN_REPORT_INTERVAL, problems);
+            Map<String, String> portMap = spec.getReporting().getPortMap();
+            if (portMap != null) {
+                portMap.keySet().stream().filter(port -> !isPort(port)).sorted()
+                        .forEach(port -> problems.add("spec.reporting.portMap[" + port + "]: not a port number 1-65535"));
+            }
+        }
+        return problems;
+    }
+
+    private static void validateFeeds(List<FeedSource> feeds, List<String> problems) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < feeds.size(); i++) {
+            FeedSource feed = feeds.get(i);
+            String field = "spec.source.feeds[" + i + "]";
+            if (feed.getName() != null && !names.add(feed.getName())) {
+                problems.add(field + ".name: duplicate feed name " + feed.getName());
+            }
+            if (feed.getFormat() == FeedFormat.JSON && isBlank(feed.getJsonPath())) {
+                problems.add(field + ".jsonPath: required for format json");
+            }
+            if (feed.getFormat() == FeedFormat.CSV && isBlank(feed.getCsvColumn())) {
+                problems.add(field + ".csvColumn: required for format csv");
+            }
+        }
+    }
+
+    private static void checkInterval(String field, String value, Duration minimum, List<String> problems) {
+        if (value == null) {
+            return;
+        }
+        try {
+            if (Durations.parse(value).compareTo(minimum) < 0) {
+                problems.add(field + ": at least " + minimum.toMinutes() + "m");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(field + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isPort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65535 && String.valueOf(port).equals(text);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

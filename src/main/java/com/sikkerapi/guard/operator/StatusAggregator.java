@@ -1,0 +1,161 @@
+package com.sikkerapi.guard.operator;
+
+import com.sikkerapi.guard.api.EntryCounts;
+import com.sikkerapi.guard.api.FailingNode;
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ModeReason;
+import com.sikkerapi.guard.api.NodeCounts;
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.Rfc3339;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
+import com.sikkerapi.guard.api.ThreatBlocklistStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Folds the agents' node reports into the blocklist's status (the Keycloak operator's status aggregator, fed by Node
+ * Feature Discovery style per-node objects). A pure function of its inputs, so that an unchanged cluster gives an
+ * equal status and the operator writes nothing.
+ */
+public final class StatusAggregator {
+    public static final String READY = "Ready";
+    public static final String DEGRADED = "Degraded";
+    /** An agent refreshes its report at least this often; three missed refreshes make the node count as failed. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofMinutes(5);
+    static final Duration STALE_AFTER = HEARTBEAT_INTERVAL.multipliedBy(3);
+
+    private StatusAggregator() {
+    }
+
+    /**
+     * @param problems spec problems from {@link SpecValidator}; non-empty means the nodes keep the last good spec
+     * @param desiredNodes names of the nodes that should run the agent
+     */
+    public static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, List<String> problems, Mode mode,
+            ModeReason modeReason, Set<String> desiredNodes, Collection<ThreatBlocklistNode> reports, Instant now) {
+        long generation = AgentDependent.generation(blocklist);
+        int ready = 0;
+        long v4 = 0;
+        long v6 = 0;
+        String lastPull = null;
+        String lastReport = null;
+        List<FailingNode> failing = new ArrayList<>();
+        for (ThreatBlocklistNode report : reports) {
+            ThreatBlocklistNodeSpec node = report.getSpec();
+            if (node == null || node.getNodeName() == null || !desiredNodes.contains(node.getNodeName())) {
+                continue;
+            }
+            lastPull = latest(lastPull, node.getLastPull());
+            lastReport = latest(lastReport, node.getLastReport());
+            boolean stale = isStale(node.getHeartbeat(), now);
+            if (stale) {
+                failing.add(new FailingNode(node.getNodeName(), "AgentNotReporting",
+                        "no report since " + node.getHeartbeat()));
+            } else if (node.getPhase() == NodePhase.Failed || node.getPhase() == NodePhase.Degraded) {
+                failing.add(new FailingNode(node.getNodeName(),
+                        Objects.requireNonNullElse(node.getLastErrorReason(), node.getPhase().name()),
+                        Objects.requireNonNullElse(node.getLastErrorMessage(), "")));
+            } else if (node.getPhase() != null && node.getPhase().isHealthy()
+                    && Objects.equals(node.getObservedGeneration(), generation)) {
+                ready++;
+                if (node.getEntries() != null) {
+                    v4 = Math.max(v4, node.getEntries().v4());
+                    v6 = Math.max(v6, node.getEntries().v6());
+                }
+            }
+        }
+        failing.sort(Comparator.comparing(FailingNode::node));
+
+        ThreatBlocklistStatus old = blocklist.getStatus();
+        ThreatBlocklistStatus status = new ThreatBlocklistStatus();
+        status.setObservedGeneration(generation);
+        status.setMode(mode);
+        status.setModeReason(modeReason);
+        status.setNodes(NodeCounts.of(desiredNodes.size(), ready, failing.size()));
+        status.setEntries(ready > 0 ? EntryCounts.of(v4, v6) : old == null ? null : old.getEntries());
+        status.setLastPull(latest(lastPull, old == null ? null : old.getLastPull()));
+        status.setLastReport(latest(lastReport, old == null ? null : old.getLastReport()));
+        status.setFailingNodes(failing.stream().limit(ThreatBlocklistStatus.MAX_FAILING_NODES).toList());
+        List<Condition> previous = old == null || old.getConditions() == null ? List.of() : old.getConditions();
+        status.setConditions(List.of(
+                carryOver(ready(problems, mode, desiredNodes.size(), ready, failing.size(), generation), previous, now),
+                carryOver(degraded(failing, generation), previous, now)));
+        return status;
+    }
+
+    private static Condition ready(List<String> problems, Mode mode, int desired, int ready, int failed, long generation) {
+        if (!problems.isEmpty()) {
+            return condition(READY, false, "InvalidSpec", String.join("; ", problems)
+                    + " (nodes keep the last valid configuration)", generation);
+        }
+        if (desired == 0) {
+            return condition(READY, false, "NoNodes", "no node matches spec.nodeSelector and tolerations", generation);
+        }
+        String doing = mode == Mode.DryRun ? "dry-running" : "enforcing";
+        if (ready == desired) {
+            return condition(READY, true, "AllNodesReady",
+                    ready + "/" + desired + " nodes " + doing + " generation " + generation, generation);
+        }
+        return condition(READY, false, failed > 0 ? "NodesFailing" : "RollingOut",
+                ready + "/" + desired + " nodes " + doing + " generation " + generation
+                        + (failed > 0 ? ", " + failed + " failing" : ""), generation);
+    }
+
+    private static Condition degraded(List<FailingNode> failing, long generation) {
+        if (failing.isEmpty()) {
+            return condition(DEGRADED, false, "AsExpected", "no node reports a failure", generation);
+        }
+        String named = failing.stream().limit(3).map(f -> f.node() + " (" + f.reason() + ")")
+                .collect(Collectors.joining(", "));
+        String more = failing.size() > 3 ? " and " + (failing.size() - 3) + " more" : "";
+        return condition(DEGRADED, true, "NodesFailing",
+                failing.size() + " node(s) failing: " + named + more, generation);
+    }
+
+    private static Condition condition(String type, boolean status, String reason, String message, long generation) {
+        return new ConditionBuilder().withType(type).withStatus(status ? "True" : "False").withReason(reason)
+                .withMessage(message).withObservedGeneration(generation).build();
+    }
+
+    /** Keeps lastTransitionTime when the condition's status did not change, as the Kubernetes convention asks. */
+    private static Condition carryOver(Condition next, List<Condition> previous, Instant now) {
+        String since = previous.stream()
+                .filter(c -> next.getType().equals(c.getType()) && next.getStatus().equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst()
+                .orElse(Rfc3339.format(now));
+        next.setLastTransitionTime(since);
+        return next;
+    }
+
+    public static Condition find(ThreatBlocklistStatus status, String type) {
+        if (status == null || status.getConditions() == null) {
+            return null;
+        }
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    private static boolean isStale(String heartbeat, Instant now) {
+        Instant at = Rfc3339.parse(heartbeat);
+        return at == null || at.plus(STALE_AFTER).isBefore(now);
+    }
+
+    private static String latest(String a, String b) {
+        Instant x = Rfc3339.parse(a);
+        Instant y = Rfc3339.parse(b);
+        if (x == null) {
+            return y == null ? null : b;
+        }
+        return y == null || !y.isAfter(x) ? a : b;
+    }
+}

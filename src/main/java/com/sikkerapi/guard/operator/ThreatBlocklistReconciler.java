@@ -1,0 +1,103 @@
+package com.sikkerapi.guard.operator;
+
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ModeReason;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistStatus;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * ThreatBlocklist -> agent DaemonSet (with its ServiceAccount, Role, RoleBinding and ConfigMap), and the agents'
+ * node reports -> status. The workflow is invoked explicitly: an invalid spec must leave the agents running on the
+ * last valid configuration, never delete or rewrite them.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(type = AgentServiceAccountDependent.class),
+        @Dependent(type = AgentRoleDependent.class),
+        @Dependent(type = AgentRoleBindingDependent.class),
+        @Dependent(type = AgentConfigMapDependent.class),
+        @Dependent(type = AgentDaemonSetDependent.class)})
+@ControllerConfiguration(name = "threatblocklist", fieldManager = Names.FIELD_MANAGER)
+public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
+    private static final Logger LOG = Logger.getLogger(ThreatBlocklistReconciler.class);
+
+    private final OperatorSettings settings;
+    private final EventRecorder events;
+
+    public ThreatBlocklistReconciler(OperatorSettings settings, EventRecorder events) {
+        this.settings = settings;
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, ThreatBlocklist>> prepareEventSources(EventSourceContext<ThreatBlocklist> context) {
+        return ClusterWatch.eventSources(context);
+    }
+
+    @Override
+    public UpdateControl<ThreatBlocklist> reconcile(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
+        Namespace namespace = ClusterWatch.namespace(context, blocklist.getMetadata().getNamespace());
+        Mode mode = AgentPlan.mode(blocklist, namespace);
+        ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace);
+        Collection<Node> nodes = ClusterWatch.nodes(context);
+        List<String> problems = SpecValidator.validate(blocklist.getSpec());
+        if (problems.isEmpty()) {
+            List<String> protectedRanges = ProtectedRanges.compute(nodes, ClusterWatch.apiServerEndpoints(context),
+                    configuredRanges());
+            context.managedWorkflowAndDependentResourceContext()
+                    .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, settings));
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        } else {
+            LOG.warnf("%s/%s has an invalid spec, agents keep the last valid one: %s",
+                    blocklist.getMetadata().getNamespace(), blocklist.getMetadata().getName(), problems);
+        }
+
+        // Computed rather than read from the DaemonSet's status, so it holds where no DaemonSet controller runs and
+        // so that a report can be matched to a node that should have one.
+        Set<String> desired = DesiredNodes.select(nodes, blocklist.getSpec().getNodeSelector(),
+                AgentDaemonSetDependent.tolerations(blocklist));
+        Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
+        ThreatBlocklistStatus before = blocklist.getStatus();
+        ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
+                desired, reports, Instant.now());
+        // Staleness of node heartbeats is a matter of time, not of events: look again after one heartbeat.
+        if (Objects.equals(before, after)) {
+            return UpdateControl.<ThreatBlocklist>noUpdate().rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);
+        }
+        events.recordTransitions(blocklist, before, after);
+        // A fresh object carrying only the status: with server-side apply the operator then owns exactly the status
+        // fields, and nothing of the spec or metadata that Git (and Argo CD) owns.
+        ThreatBlocklist statusOnly = new ThreatBlocklist();
+        statusOnly.setMetadata(new ObjectMetaBuilder().withName(blocklist.getMetadata().getName())
+                .withNamespace(blocklist.getMetadata().getNamespace()).build());
+        statusOnly.setSpec(null);
+        statusOnly.setStatus(after);
+        return UpdateControl.patchStatus(statusOnly).rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);
+    }
+
+    private List<String> configuredRanges() {
+        List<String> ranges = new ArrayList<>();
+        settings.cluster().serviceCidrs().ifPresent(ranges::addAll);
+        settings.cluster().protectedRanges().ifPresent(ranges::addAll);
+        return ranges;
+    }
+}

@@ -1,0 +1,88 @@
+package com.sikkerapi.guard.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pod template a cluster admin reviews: what runs on every node, with which rights. */
+class AgentDaemonSetDependentTest {
+    private final OperatorSettings settings = Fixtures.settings(Map.of("sikkerguard.agent.image", "registry/sg:1.2.3"));
+
+    private PodSpec pod(ThreatBlocklist blocklist) {
+        DaemonSet daemonSet = AgentDaemonSetDependent.render(blocklist, settings);
+        assertThat(daemonSet.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(daemonSet.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
+                        .filter(e -> daemonSet.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        return daemonSet.getSpec().getTemplate().getSpec();
+    }
+
+    @Test
+    void runsOnTheHostNetworkWithOnlyTheCapabilitiesItNeeds() {
+        PodSpec pod = pod(Fixtures.blocklist("edge", 1));
+        assertThat(pod.getHostNetwork()).isTrue();
+        assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+        assertThat(pod.getServiceAccountName()).isEqualTo("edge-agent");
+        assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(pod.getHostPID()).isNull();
+        Container agent = pod.getContainers().get(0);
+        assertThat(agent.getImage()).isEqualTo("registry/sg:1.2.3");
+        assertThat(agent.getCommand()).containsExactly("/opt/sikkerguard/bin/sikkerguard");
+        assertThat(agent.getArgs()).containsExactly("agent");
+        var security = agent.getSecurityContext();
+        assertThat(security.getPrivileged()).isFalse();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd()).containsExactly("NET_ADMIN", "NET_RAW");
+        assertThat(agent.getResources().getLimits()).containsKey("memory");
+    }
+
+    @Test
+    void mountsTheApiKeyAsAFileAndNeverAsAnEnvironmentVariable() {
+        PodSpec pod = pod(Fixtures.blocklist("edge", 1));
+        Container agent = pod.getContainers().get(0);
+        assertThat(agent.getEnv()).noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
+        assertThat(agent.getEnvFrom()).isEmpty();
+        assertThat(agent.getEnv()).anyMatch(e -> e.getName().equals("SIKKERGUARD_API_KEY_FILE")
+                && e.getValue().equals("/etc/sikkerguard/api-key/api-key"));
+        var secret = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+        assertThat(secret.getSecret().getSecretName()).isEqualTo("sikkerapi-key");
+        assertThat(secret.getSecret().getDefaultMode()).isEqualTo(0400);
+        assertThat(agent.getVolumeMounts()).anyMatch(m -> m.getName().equals(secret.getName()) && m.getReadOnly());
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getHostPath() != null
+                && v.getHostPath().getPath().equals("/var/lib/sikkerguard"));
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getHostPath() != null
+                && v.getHostPath().getPath().equals("/run/xtables.lock"));
+    }
+
+    @Test
+    void feedOnlyBlocklistsMountNoSecret() {
+        ThreatBlocklist blocklist = Fixtures.blocklist("feeds", 1);
+        blocklist.getSpec().getSource().setSikkerapi(null);
+        PodSpec pod = pod(blocklist);
+        assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
+        assertThat(pod.getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("SIKKERGUARD_API_KEY_FILE"));
+    }
+
+    @Test
+    void placementComesFromTheSpec() {
+        ThreatBlocklist blocklist = Fixtures.blocklist("edge", 1);
+        assertThat(pod(blocklist).getNodeSelector()).isNullOrEmpty();
+        assertThat(pod(blocklist).getTolerations()).singleElement()
+                .satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+        blocklist.getSpec().setNodeSelector(Map.of("pool", "edge"));
+        var toleration = new TolerationBuilder().withKey("dedicated").withOperator("Equal").withValue("edge")
+                .withEffect("NoSchedule").build();
+        blocklist.getSpec().setTolerations(List.of(toleration));
+        assertThat(pod(blocklist).getNodeSelector()).isEqualTo(Map.of("pool", "edge"));
+        assertThat(pod(blocklist).getTolerations()).containsExactly(toleration);
+    }
+}

@@ -1,0 +1,222 @@
+package com.sikkerapi.guard.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ModeReason;
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.testing.Manifests;
+import com.sikkerapi.guard.testing.RealApiServerProfile;
+import com.sikkerapi.guard.testing.RealCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The operator (in this JVM) against a real kube-apiserver v1.20 with etcd: what the mock server cannot show. */
+@QuarkusTest
+@TestProfile(RealApiServerProfile.class)
+@Tag("real-apiserver")
+class OperatorOnRealApiServerTest {
+    private static final List<Class<? extends HasMetadata>> AGENT_KINDS = List.of(ServiceAccount.class, Role.class,
+            RoleBinding.class, ConfigMap.class, DaemonSet.class);
+
+    private final RealCluster cluster = new RealCluster();
+
+    private ThreatBlocklist create(String namespace, String name, String extraSpec) {
+        cluster.apply(Manifests.namespace(namespace));
+        cluster.apply(Manifests.blocklist(namespace, name, extraSpec));
+        return cluster.awaitBlocklist(namespace, name, b -> b.getStatus() != null
+                && b.getStatus().getObservedGeneration() == b.getMetadata().getGeneration());
+    }
+
+    private <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        return cluster.client().resources(type).inNamespace(namespace).withName(name).get();
+    }
+
+    private Map<String, String> resourceVersions(String namespace, String blocklist) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("ThreatBlocklist", get(ThreatBlocklist.class, namespace, blocklist).getMetadata().getResourceVersion());
+        for (Class<? extends HasMetadata> kind : AGENT_KINDS) {
+            versions.put(kind.getSimpleName(), get(kind, namespace, blocklist + "-agent").getMetadata().getResourceVersion());
+        }
+        return versions;
+    }
+
+    @Test
+    void appliesTheAgentObjectsServerSideWithItsOwnFieldManagerAndOwnerReferences() {
+        ThreatBlocklist blocklist = create("ssa", "edge", "");
+        for (Class<? extends HasMetadata> kind : AGENT_KINDS) {
+            HasMetadata made = await().atMost(RealCluster.WAIT).until(() -> get(kind, "ssa", "edge-agent"),
+                    java.util.Objects::nonNull);
+            assertThat(made.getMetadata().getManagedFields()).as(kind.getSimpleName()).singleElement()
+                    .satisfies(entry -> {
+                        assertThat(entry.getManager()).isEqualTo(Names.FIELD_MANAGER);
+                        assertThat(entry.getOperation()).isEqualTo("Apply");
+                    });
+            // v1.20 runs no garbage collector here, so the references themselves are what can be checked.
+            assertThat(made.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+                assertThat(owner.getUid()).isEqualTo(blocklist.getMetadata().getUid());
+                assertThat(owner.getController()).isTrue();
+                assertThat(owner.getBlockOwnerDeletion()).isTrue();
+            });
+        }
+        // The operator owns the status and nothing of the spec or metadata: Git and Argo CD own those.
+        List<ManagedFieldsEntry> entries = cluster.blocklist("ssa", "edge").getMetadata().getManagedFields();
+        ManagedFieldsEntry operator = entries.stream().filter(e -> e.getManager().equals(Names.FIELD_MANAGER))
+                .findFirst().orElseThrow();
+        assertThat(operator.getOperation()).isEqualTo("Apply");
+        String owned = Serialization.asJson(operator.getFieldsV1());
+        assertThat(owned).contains("f:status").doesNotContain("f:spec").doesNotContain("f:labels")
+                .doesNotContain("f:annotations").doesNotContain("f:finalizers");
+    }
+
+    @Test
+    void specChangesBumpObservedGenerationAndReachTheAgentConfig() {
+        create("generation", "edge", "");
+        cluster.server().kubectl("-n", "generation", "patch", "tbl", "edge", "--type=merge",
+                "-p", "{\"spec\":{\"source\":{\"sikkerapi\":{\"scoreMinimum\":80}}}}").check();
+        ThreatBlocklist patched = cluster.awaitBlocklist("generation", "edge",
+                b -> b.getStatus() != null && b.getStatus().getObservedGeneration() == 2);
+        assertThat(patched.getMetadata().getGeneration()).isEqualTo(2);
+        assertThat(patched.getStatus().getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(2));
+        AgentConfig config = Serialization.unmarshal(get(ConfigMap.class, "generation", "edge-agent").getData()
+                .get(AgentConfig.CONFIG_KEY), AgentConfig.class);
+        assertThat(config.generation()).isEqualTo(2);
+        assertThat(config.spec().getSource().getSikkerapi().getScoreMinimum()).isEqualTo(80);
+    }
+
+    @Test
+    void resyncsRewriteNothingThatDidNotChange() throws Exception {
+        create("no-churn", "edge", "nodeSelector: {pool: no-churn}");
+        cluster.node("no-churn-1", Map.of("pool", "no-churn"), "192.0.2.31", "10.244.31.0/24");
+        await().atMost(RealCluster.WAIT).until(() -> get(ConfigMap.class, "no-churn", "edge-agent").getData()
+                .get(AgentConfig.PROTECTED_RANGES_KEY).contains("192.0.2.31"));
+        Thread.sleep(2000);
+        Map<String, String> before = resourceVersions("no-churn", "edge");
+        double reconcilesBefore = OperatorMetrics.reconcilesStarted();
+        for (int i = 0; i < 3; i++) {
+            // A Node label change re-reconciles every blocklist without changing anything it derives.
+            cluster.client().nodes().withName("no-churn-1").edit(n -> {
+                n.getMetadata().getLabels().put("touched", String.valueOf(System.nanoTime()));
+                return n;
+            });
+            Thread.sleep(1000);
+        }
+        await().atMost(RealCluster.WAIT).until(() -> OperatorMetrics.reconcilesStarted() >= reconcilesBefore + 3);
+        Thread.sleep(1000);
+        assertThat(resourceVersions("no-churn", "edge")).isEqualTo(before);
+    }
+
+    @Test
+    void namespaceLabelForcesDryRunAndRemovingItRestoresEnforcing() {
+        create("policy", "edge", "");
+        cluster.server().kubectl("label", "namespace", "policy", Names.DRY_RUN_NAMESPACE_LABEL + "=true").check();
+        ThreatBlocklist dry = cluster.awaitBlocklist("policy", "edge",
+                b -> b.getStatus().getMode() == Mode.DryRun);
+        assertThat(dry.getStatus().getModeReason()).isEqualTo(ModeReason.NamespacePolicy);
+        assertThat(dry.getMetadata().getGeneration()).as("the resource itself was not touched").isEqualTo(1);
+        assertThat(Serialization.unmarshal(get(ConfigMap.class, "policy", "edge-agent").getData()
+                .get(AgentConfig.CONFIG_KEY), AgentConfig.class).mode()).isEqualTo(Mode.DryRun);
+        assertThat(cluster.server().kubectl("-n", "policy", "describe", "tbl", "edge").check().stdout())
+                .contains("ModeDryRun").contains("namespace label guard.sikkerapi.com/dry-run=true overrides the spec");
+        cluster.server().kubectl("label", "namespace", "policy", Names.DRY_RUN_NAMESPACE_LABEL + "-").check();
+        ThreatBlocklist enforcing = cluster.awaitBlocklist("policy", "edge",
+                b -> b.getStatus().getMode() == Mode.Enforcing);
+        assertThat(enforcing.getStatus().getModeReason()).isEqualTo(ModeReason.Spec);
+    }
+
+    @Test
+    void invalidSpecIsReportedAndLeavesTheAgentsOnTheLastGoodConfig() {
+        create("invalid", "edge", "");
+        Map<String, String> before = resourceVersions("invalid", "edge");
+        // Valid for the schema, invalid for the operator: a json feed needs a path to the address field.
+        cluster.apply(Manifests.blocklist("invalid", "edge", """
+                whitelist: [203.0.113.7]
+                """).replace("      apiKeySecretRef:", """
+                      apiKeySecretRef:
+                """.stripTrailing()).replace("    sikkerapi:\n", """
+                    feeds:
+                    - name: vendor
+                      url: https://feeds.example/vendor.json
+                      format: json
+                    sikkerapi:
+                """));
+        ThreatBlocklist invalid = cluster.awaitBlocklist("invalid", "edge", b -> b.getStatus().getObservedGeneration() == 2);
+        var ready = StatusAggregator.find(invalid.getStatus(), StatusAggregator.READY);
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).contains("spec.source.feeds[0].jsonPath: required for format json");
+        Map<String, String> after = resourceVersions("invalid", "edge");
+        after.remove("ThreatBlocklist");
+        before.remove("ThreatBlocklist");
+        assertThat(after).isEqualTo(before);
+        assertThat(cluster.server().kubectl("-n", "invalid", "describe", "tbl", "edge").check().stdout())
+                .contains("InvalidSpec").contains("Warning");
+    }
+
+    @Test
+    void handsTheClusterRangesToTheAgents() {
+        // A real cluster's API server publishes its addresses in default/kubernetes; this one advertises a loopback
+        // address, which it does not publish, so the test writes what a real one would.
+        cluster.apply("""
+                apiVersion: v1
+                kind: Endpoints
+                metadata: {name: kubernetes, namespace: default}
+                subsets:
+                - addresses: [{ip: 192.0.2.250}]
+                  ports: [{name: https, port: 6443, protocol: TCP}]
+                """);
+        create("ranges", "edge", "nodeSelector: {pool: ranges}");
+        cluster.node("ranges-1", Map.of("pool", "ranges"), "192.0.2.41", "10.244.41.0/24");
+        await().atMost(RealCluster.WAIT).untilAsserted(() -> assertThat(get(ConfigMap.class, "ranges", "edge-agent")
+                .getData().get(AgentConfig.PROTECTED_RANGES_KEY).lines().toList())
+                .contains("192.0.2.41", "10.244.41.0/24", RealApiServerProfile.SERVICE_CIDR,
+                        "192.0.2.250"));
+    }
+
+    @Test
+    void foldsNodeReportsIntoStatusAndPrinterColumns() {
+        ThreatBlocklist blocklist = create("fold", "edge", "nodeSelector: {pool: fold}");
+        for (String node : List.of("fold-1", "fold-2")) {
+            cluster.node(node, Map.of("pool", "fold"), node.equals("fold-1") ? "192.0.2.51" : "192.0.2.52",
+                    node.equals("fold-1") ? "10.244.51.0/24" : "10.244.52.0/24");
+        }
+        cluster.awaitBlocklist("fold", "edge", b -> b.getStatus().getNodes().desired() == 2);
+        for (String node : List.of("fold-1", "fold-2")) {
+            ThreatBlocklistNode report = Fixtures.report("edge", node, NodePhase.Enforcing, 1, Instant.now(), 6273, 78);
+            report.getMetadata().setNamespace("fold");
+            report.addOwnerReference(blocklist);
+            cluster.client().resource(report).serverSideApply();
+        }
+        ThreatBlocklist ready = cluster.awaitBlocklist("fold", "edge", b -> "True".equals(
+                StatusAggregator.find(b.getStatus(), StatusAggregator.READY).getStatus()));
+        assertThat(ready.getStatus().getNodes().summary()).isEqualTo("2/2");
+        assertThat(ready.getStatus().getEntries().total()).isEqualTo(6351);
+        String table = cluster.server().kubectl("-n", "fold", "get", "threatblocklists").check().stdout();
+        assertThat(table.lines().findFirst().orElseThrow().split("\\s{2,}"))
+                .containsExactly("NAME", "MODE", "SCORE", "NODES", "ENTRIES", "LAST PULL", "AGE");
+        assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
+                .startsWith("edge", "Enforcing", "50", "2/2", "6351");
+        assertThat(cluster.server().kubectl("-n", "fold", "get", "tbln").check().stdout())
+                .contains("edge.fold-1").contains("Enforcing");
+        assertThat(cluster.server().kubectl("-n", "fold", "describe", "tbl", "edge").check().stdout())
+                .contains("AllNodesReady").contains("2/2 nodes enforcing generation 1");
+    }
+}

@@ -1,0 +1,112 @@
+package com.sikkerapi.guard.operator;
+
+import static com.sikkerapi.guard.operator.Fixtures.blocklist;
+import static com.sikkerapi.guard.operator.Fixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ModeReason;
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, Set<String> desired,
+            List<ThreatBlocklistNode> reports, Instant now) {
+        return StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, reports, now);
+    }
+
+    @Test
+    void allNodesOnTheCurrentGenerationAreReady() {
+        ThreatBlocklist blocklist = blocklist("edge", 3);
+        var reports = List.of(report("edge", "a", NodePhase.Enforcing, 3, NOW, 6000, 70),
+                report("edge", "b", NodePhase.Enforcing, 3, NOW.minusSeconds(30), 6010, 70));
+        ThreatBlocklistStatus status = fold(blocklist, Set.of("a", "b"), reports, NOW);
+        assertThat(status.getNodes().summary()).isEqualTo("2/2");
+        assertThat(status.getEntries().total()).isEqualTo(6080);
+        assertThat(status.getLastPull()).isEqualTo("2026-11-23T09:59:00Z");
+        assertThat(status.getObservedGeneration()).isEqualTo(3);
+        assertThat(StatusAggregator.find(status, "Ready").getStatus()).isEqualTo("True");
+        assertThat(StatusAggregator.find(status, "Ready").getObservedGeneration()).isEqualTo(3);
+        assertThat(StatusAggregator.find(status, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void olderGenerationsStaleHeartbeatsAndFailuresAreNotReady() {
+        ThreatBlocklist blocklist = blocklist("edge", 4);
+        ThreatBlocklistNode failed = report("edge", "c", NodePhase.Failed, 4, NOW, 0, 0);
+        failed.getSpec().setLastErrorReason("PullFailed");
+        failed.getSpec().setLastErrorMessage("connect timed out");
+        var reports = List.of(report("edge", "a", NodePhase.Enforcing, 3, NOW, 1, 0),
+                report("edge", "b", NodePhase.Enforcing, 4, NOW.minus(Duration.ofMinutes(16)), 1, 0), failed,
+                report("edge", "gone", NodePhase.Enforcing, 4, NOW, 1, 0));
+        ThreatBlocklistStatus status = fold(blocklist, Set.of("a", "b", "c", "d"), reports, NOW);
+        assertThat(status.getNodes().summary()).isEqualTo("0/4");
+        assertThat(status.getNodes().failed()).isEqualTo(2);
+        assertThat(status.getFailingNodes()).extracting(f -> f.node() + ":" + f.reason())
+                .containsExactly("b:AgentNotReporting", "c:PullFailed");
+        assertThat(StatusAggregator.find(status, "Ready").getReason()).isEqualTo("NodesFailing");
+        assertThat(StatusAggregator.find(status, "Degraded").getMessage())
+                .isEqualTo("2 node(s) failing: b (AgentNotReporting), c (PullFailed)");
+    }
+
+    @Test
+    void invalidSpecNamesTheFieldAndNoNodesIsSaidPlainly() {
+        ThreatBlocklist blocklist = blocklist("edge", 2);
+        ThreatBlocklistStatus status = StatusAggregator.fold(blocklist, List.of("spec.pullInterval: at least 1m"),
+                Mode.Enforcing, ModeReason.Spec, Set.of("a"), List.of(), NOW);
+        assertThat(StatusAggregator.find(status, "Ready").getReason()).isEqualTo("InvalidSpec");
+        assertThat(StatusAggregator.find(status, "Ready").getMessage()).startsWith("spec.pullInterval: at least 1m");
+        status = fold(blocklist, Set.of(), List.of(), NOW);
+        assertThat(StatusAggregator.find(status, "Ready").getReason()).isEqualTo("NoNodes");
+    }
+
+    @Test
+    void unchangedInputsGiveAnEqualStatusAndKeepTransitionTimes() {
+        ThreatBlocklist blocklist = blocklist("edge", 1);
+        var reports = List.of(report("edge", "a", NodePhase.Enforcing, 1, NOW, 5, 0));
+        ThreatBlocklistStatus first = fold(blocklist, Set.of("a"), reports, NOW);
+        blocklist.setStatus(first);
+        ThreatBlocklistStatus second = fold(blocklist, Set.of("a"), reports, NOW.plusSeconds(120));
+        assertThat(second).isEqualTo(first);
+        assertThat(StatusAggregator.find(second, "Ready").getLastTransitionTime()).isEqualTo("2026-11-23T10:00:00Z");
+        blocklist.setStatus(second);
+        ThreatBlocklistStatus third = fold(blocklist, Set.of("a", "b"), reports, NOW.plusSeconds(240));
+        assertThat(StatusAggregator.find(third, "Ready").getLastTransitionTime()).isEqualTo("2026-11-23T10:04:00Z");
+    }
+
+    @Test
+    void thousandsOfNodesFoldFastIntoASmallObject() {
+        ThreatBlocklist blocklist = blocklist("edge", 7);
+        Set<String> desired = new TreeSet<>();
+        List<ThreatBlocklistNode> reports = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            String node = "node-" + i;
+            desired.add(node);
+            NodePhase phase = i % 50 == 0 ? NodePhase.Degraded : NodePhase.Enforcing;
+            ThreatBlocklistNode report = report("edge", node, phase, 7, NOW, 6273, 78);
+            report.getSpec().setLastErrorReason(phase == NodePhase.Degraded ? "SelfTestFailed" : null);
+            reports.add(report);
+        }
+        ThreatBlocklistStatus status = null;
+        for (int round = 0; round < 20; round++) {
+            status = fold(blocklist, desired, reports, NOW);
+        }
+        assertThat(status.getNodes()).isEqualTo(com.sikkerapi.guard.api.NodeCounts.of(5000, 4900, 100));
+        assertThat(status.getFailingNodes()).hasSize(ThreatBlocklistStatus.MAX_FAILING_NODES);
+        assertThat(StatusAggregator.find(status, "Degraded").getMessage()).endsWith("and 97 more");
+        blocklist.setStatus(status);
+        assertThat(Serialization.asJson(blocklist).length()).as("the whole object, serialised").isLessThan(4096);
+    }
+}
