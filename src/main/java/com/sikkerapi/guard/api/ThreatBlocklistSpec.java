@@ -29,8 +29,13 @@ public class ThreatBlocklistSpec {
     @JsonPropertyDescription("How often each node pulls the list, as a duration (e.g. 30m, 6h, 24h). At least 1m.")
     private String pullInterval = "24h";
 
+    // An empty default lets the API server fill in the defaults of the fields inside, so that the stored
+    // object shows every effective setting.
+    @Default("{}")
     private SafetySpec safety = new SafetySpec();
+    @Default("{}")
     private EnforcementSpec enforcement = new EnforcementSpec();
+    @Default("{}")
     private ReportingSpec reporting = new ReportingSpec();
 
     @JsonPropertyDescription("Nodes that run the agent. Empty selects every node.")

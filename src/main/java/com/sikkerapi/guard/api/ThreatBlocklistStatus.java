@@ -33,7 +33,7 @@ public class ThreatBlocklistStatus {
     private String lastReport;
 
     @JsonPropertyDescription("Up to " + MAX_FAILING_NODES + " failing nodes with their reason; nodes.failed has the count.")
-    private List<FailingNode> failingNodes = new ArrayList<>();
+    private List<FailingNode> failingNodes;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,10 +14,8 @@ import java.util.Map;
 /**
  * The agent's whole configuration. Agents watch it through the API (not as a mounted volume, which the kubelet
  * refreshes only every minute or so), so a spec change reaches every node in seconds without restarting a pod.
- * JOSDK manages ConfigMaps with classic updates unless told otherwise; this one is ours alone and is applied
- * server-side like every other dependent, so its no-change detection works the same way.
  */
-@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public class AgentConfigMapDependent extends AgentDependent<ConfigMap> {
     public AgentConfigMapDependent() {
         super(ConfigMap.class);

@@ -17,6 +17,17 @@ abstract class AgentDependent<R extends HasMetadata> extends CRUDKubernetesDepen
         super(type);
     }
 
+    /**
+     * Every dependent follows the operator-wide server-side apply switch. JOSDK would otherwise manage ConfigMaps
+     * with classic updates by default; the agent ConfigMap is ours alone and its no-change detection must work like
+     * every other dependent's.
+     */
+    @Override
+    protected boolean useSSA(Context<ThreatBlocklist> context) {
+        return context.getControllerConfiguration().getConfigurationService()
+                .ssaBasedCreateUpdateMatchForDependentResources();
+    }
+
     static ObjectMeta metadata(ThreatBlocklist blocklist) {
         return new ObjectMetaBuilder()
                 .withName(Names.agent(blocklist))

@@ -86,7 +86,8 @@ public final class StatusAggregator {
         status.setEntries(ready > 0 ? EntryCounts.of(v4, v6) : old == null ? null : old.getEntries());
         status.setLastPull(latest(lastPull, old == null ? null : old.getLastPull()));
         status.setLastReport(latest(lastReport, old == null ? null : old.getLastReport()));
-        status.setFailingNodes(failing.stream().limit(ThreatBlocklistStatus.MAX_FAILING_NODES).toList());
+        status.setFailingNodes(failing.isEmpty() ? null
+                : failing.stream().limit(ThreatBlocklistStatus.MAX_FAILING_NODES).toList());
         List<Condition> previous = old == null || old.getConditions() == null ? List.of() : old.getConditions();
         status.setConditions(List.of(
                 carryOver(ready(problems, mode, desiredNodes.size(), ready, failing.size(), generation), previous, now),

@@ -30,7 +30,9 @@ public class RealApiServerProfile implements QuarkusTestProfile {
 
         @Override
         public void stop() {
-            // The server is shared by every test class of this JVM and stopped when the JVM exits.
+            // The server itself is shared by every test class of this JVM and stopped when the JVM exits; the
+            // property must go, or the next profile's client (the mock server's) would find this server instead.
+            System.clearProperty("kubeconfig");
         }
     }
 }

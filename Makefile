@@ -1,0 +1,44 @@
+# sikkerguard-operator. Every target installs what it needs on a fresh Debian machine with JDK 17 and Maven (as
+# root): nothing has to be installed by hand first.
+#
+#   make demo    the operator on a real kube-apiserver on loopback, with the samples applied
+#   make test    the whole test suite (unit, mock-server, real kube-apiserver + etcd, kubectl)
+#   make build   target/sikkerguard/{bin/sikkerguard,app/}: the launcher and the application
+#   make crds    regenerate crds/ from the Java types (a test fails when it is stale)
+
+SHELL := /bin/bash
+MVN := mvn -B -ntp
+DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 openssl curl
+DIST := target/sikkerguard
+
+.PHONY: deps kube-apiserver build test demo crds clean
+
+# Debian packages the tests and the demo use: etcd for the API server, the kernel tools for the agent's tests.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+# A verified kube-apiserver v1.20.2 in the cache (from $$KUBE_APISERVER_BIN, ../shared, or built from Debian source).
+kube-apiserver: deps
+	@src/scripts/kube-apiserver.sh obtain >/dev/null
+
+build:
+	$(MVN) package -DskipTests
+	rm -rf $(DIST) && mkdir -p $(DIST)/bin
+	cp -r target/quarkus-app $(DIST)/app
+	install -m 0755 src/main/sh/sikkerguard $(DIST)/bin/sikkerguard
+
+test: deps kube-apiserver
+	$(MVN) verify
+
+demo: deps kube-apiserver build
+	src/scripts/demo.sh
+
+crds:
+	$(MVN) test -Dtest=CrdsUpToDateTest -Dsikkerguard.updateCrds=true -Dsurefire.failIfNoSpecifiedTests=false
+
+clean:
+	$(MVN) clean

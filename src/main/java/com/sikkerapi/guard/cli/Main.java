@@ -1,0 +1,70 @@
+package com.sikkerapi.guard.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Entry point of every command but {@code operator} (which boots Quarkus through the launcher). Commands here run
+ * without the framework, so a node agent or a one-off command costs only the JVM's start-up.
+ */
+public final class Main {
+    /** A command's exit status for a usage error, as documented for every command. */
+    public static final int USAGE = 2;
+
+    interface Command {
+        int run(String[] args) throws Exception;
+
+        String summary();
+    }
+
+    private static final Map<String, Command> COMMANDS = new TreeMap<>();
+
+    static {
+        COMMANDS.put("version", new Command() {
+            @Override
+            public int run(String[] args) {
+                System.out.println("sikkerguard " + version());
+                return 0;
+            }
+
+            @Override
+            public String summary() {
+                return "print the version";
+            }
+        });
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, PrintStream err) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(args.length == 0 ? err : System.out);
+            return args.length == 0 ? USAGE : 0;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("sikkerguard: unknown command: " + args[0]);
+            usage(err);
+            return USAGE;
+        }
+        return command.run(Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: sikkerguard <command> [arguments]");
+        out.println("  operator     run the Kubernetes operator");
+        COMMANDS.forEach((name, command) -> out.printf("  %-12s %s%n", name, command.summary()));
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
+}
