@@ -43,20 +43,21 @@ public record Cidr(int family, long hi, long lo, int prefix) implements Comparab
      * @throws IllegalArgumentException with the reason, when the text is not a strict address or network
      */
     public static Cidr parse(String text) {
-        String s = text.strip();
-        int slash = s.indexOf('/');
-        int end = slash < 0 ? s.length() : slash;
-        if (s.indexOf('%') >= 0) {
+        String stripped = text.strip();
+        if (stripped.indexOf('%') >= 0) {
             throw new IllegalArgumentException("zone index not allowed: " + text);
         }
-        boolean v6 = s.indexOf(':') >= 0;
+        byte[] s = stripped.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int slash = stripped.indexOf('/');
+        int end = slash < 0 ? s.length : slash;
+        boolean v6 = stripped.indexOf(':') >= 0;
         int prefix;
         if (!v6) {
             long address = IpParser.parseIpv4(s, 0, end);
             if (address == IpParser.INVALID) {
                 throw new IllegalArgumentException("not a strict IPv4 address: " + text);
             }
-            prefix = slash < 0 ? 32 : IpParser.parsePrefix(s, slash + 1, s.length(), 32);
+            prefix = slash < 0 ? 32 : IpParser.parsePrefix(s, slash + 1, s.length, 32);
             if (prefix < 0) {
                 throw new IllegalArgumentException("prefix length out of range: " + text);
             }
@@ -66,7 +67,7 @@ public record Cidr(int family, long hi, long lo, int prefix) implements Comparab
         if (!IpParser.parseIpv6(s, 0, end, words)) {
             throw new IllegalArgumentException("not a strict IPv6 address: " + text);
         }
-        prefix = slash < 0 ? 128 : IpParser.parsePrefix(s, slash + 1, s.length(), 128);
+        prefix = slash < 0 ? 128 : IpParser.parsePrefix(s, slash + 1, s.length, 128);
         if (prefix < 0) {
             throw new IllegalArgumentException("prefix length out of range: " + text);
         }

@@ -1,7 +1,8 @@
 package com.sikkerapi.guard.net;
 
 /**
- * Strict, allocation-free parsing of textual IP addresses. Strict means: decimal IPv4 in exactly four parts with no
+ * Strict parsing of textual IP addresses from ASCII bytes, as feeds arrive: no String per line, and no allocation
+ * for IPv4. Strict means: decimal IPv4 in exactly four parts with no
  * leading zeros ({@code 010.1.2.3} is octal to some parsers and decimal to others, so it is refused), no short forms
  * ({@code 127.1}), no IPv6 zone ({@code fe80::1%eth0}). These are the forms that different parsers read differently,
  * and a blocklist must mean the same thing in every tool that reads it.
@@ -14,7 +15,7 @@ public final class IpParser {
     }
 
     /** Parses {@code s[from, to)} as a dotted-quad IPv4 address: the address as 0..2^32-1, or {@link #INVALID}. */
-    public static long parseIpv4(CharSequence s, int from, int to) {
+    public static long parseIpv4(byte[] s, int from, int to) {
         long address = 0;
         int parts = 0;
         int i = from;
@@ -22,7 +23,7 @@ public final class IpParser {
             int start = i;
             int octet = 0;
             while (i < to) {
-                char c = s.charAt(i);
+                char c = (char) s[i];
                 if (c < '0' || c > '9') {
                     break;
                 }
@@ -33,7 +34,7 @@ public final class IpParser {
                 }
             }
             int digits = i - start;
-            if (digits == 0 || octet > 255 || (digits > 1 && s.charAt(start) == '0')) {
+            if (digits == 0 || octet > 255 || (digits > 1 && (char) s[start] == '0')) {
                 return INVALID;
             }
             address = (address << 8) | octet;
@@ -41,7 +42,7 @@ public final class IpParser {
             if (i == to) {
                 break;
             }
-            if (s.charAt(i) != '.' || parts == 4) {
+            if ((char) s[i] != '.' || parts == 4) {
                 return INVALID;
             }
             i++;
@@ -57,7 +58,7 @@ public final class IpParser {
      * bits). Accepts the compressed form and a trailing dotted-quad ({@code ::ffff:1.2.3.4}). Returns false for
      * anything else, including zones.
      */
-    public static boolean parseIpv6(CharSequence s, int from, int to, long[] out) {
+    public static boolean parseIpv6(byte[] s, int from, int to, long[] out) {
         int[] groups = new int[8];
         int count = 0;
         int compressAt = -1;
@@ -65,8 +66,8 @@ public final class IpParser {
         if (to - from < 2) {
             return false;
         }
-        if (s.charAt(i) == ':') {
-            if (s.charAt(i + 1) != ':') {
+        if ((char) s[i] == ':') {
+            if ((char) s[i + 1] != ':') {
                 return false;
             }
             compressAt = 0;
@@ -84,14 +85,14 @@ public final class IpParser {
             int start = i;
             int value = 0;
             while (i < to && i - start < 5) {
-                int digit = Character.digit(s.charAt(i), 16);
+                int digit = hexDigit(s[i]);
                 if (digit < 0) {
                     break;
                 }
                 value = (value << 4) | digit;
                 i++;
             }
-            if (i < to && s.charAt(i) == '.') {
+            if (i < to && (char) s[i] == '.') {
                 // A trailing dotted quad takes the place of the last two groups.
                 long v4 = parseIpv4(s, start, to);
                 if (v4 == INVALID || count > 6) {
@@ -110,11 +111,11 @@ public final class IpParser {
             if (i == to) {
                 break;
             }
-            if (s.charAt(i) != ':') {
+            if ((char) s[i] != ':') {
                 return false;
             }
             i++;
-            if (i < to && s.charAt(i) == ':') {
+            if (i < to && (char) s[i] == ':') {
                 if (compressAt >= 0) {
                     return false;
                 }
@@ -151,19 +152,32 @@ public final class IpParser {
     }
 
     /** Parses a decimal prefix length in {@code s[from, to)} between 0 and max, without leading zeros; -1 if invalid. */
-    public static int parsePrefix(CharSequence s, int from, int to, int max) {
+    public static int parsePrefix(byte[] s, int from, int to, int max) {
         int digits = to - from;
-        if (digits < 1 || digits > 3 || (digits > 1 && s.charAt(from) == '0')) {
+        if (digits < 1 || digits > 3 || (digits > 1 && (char) s[from] == '0')) {
             return -1;
         }
         int value = 0;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            char c = (char) s[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
             value = value * 10 + (c - '0');
         }
         return value <= max ? value : -1;
+    }
+
+    private static int hexDigit(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
     }
 }

@@ -69,6 +69,9 @@ public final class KubeApiServer {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroy();
             }
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         } catch (IOException | InterruptedException e) {
             process.destroy();
         }
