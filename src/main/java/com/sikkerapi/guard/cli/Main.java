@@ -22,6 +22,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new TreeMap<>();
 
     static {
+        COMMANDS.put("validate", new ValidateCommand());
         COMMANDS.put("version", new Command() {
             @Override
             public int run(String[] args) {

@@ -111,6 +111,24 @@ public final class Ipv4RangeSet {
         return false;
     }
 
+    /** Whether every address of the network is in this set. */
+    public boolean containsCidr(long address, int prefix) {
+        long last = address | (~Masks.v4Mask(prefix) & MASK);
+        int low = 0;
+        int high = size - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (end(ranges[mid]) < address) {
+                low = mid + 1;
+            } else if (start(ranges[mid]) > address) {
+                high = mid - 1;
+            } else {
+                return end(ranges[mid]) >= last;
+            }
+        }
+        return false;
+    }
+
     public Ipv4RangeSet union(Ipv4RangeSet other) {
         long[] all = Arrays.copyOf(ranges, size + other.size);
         System.arraycopy(other.ranges, 0, all, size, other.size);

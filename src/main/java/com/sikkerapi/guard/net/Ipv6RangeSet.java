@@ -132,6 +132,26 @@ public final class Ipv6RangeSet {
         return false;
     }
 
+    /** Whether every address of the network is in this set. */
+    public boolean containsCidr(long hi, long lo, int prefix) {
+        long lastHi = hi | ~Masks.v6HighMask(prefix);
+        long lastLo = lo | ~Masks.v6LowMask(prefix);
+        int low = 0;
+        int high = size - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int at = W * mid;
+            if (compare(ranges[at + 2], ranges[at + 3], hi, lo) < 0) {
+                low = mid + 1;
+            } else if (compare(ranges[at], ranges[at + 1], hi, lo) > 0) {
+                high = mid - 1;
+            } else {
+                return compare(ranges[at + 2], ranges[at + 3], lastHi, lastLo) >= 0;
+            }
+        }
+        return false;
+    }
+
     public Ipv6RangeSet union(Ipv6RangeSet other) {
         long[] all = Arrays.copyOf(ranges, W * (size + other.size));
         System.arraycopy(other.ranges, 0, all, W * size, W * other.size);

@@ -1,0 +1,129 @@
+package com.sikkerapi.guard.cli;
+
+import com.sikkerapi.guard.feed.FeedParser;
+import com.sikkerapi.guard.feed.ListCollector;
+import com.sikkerapi.guard.feed.ListValidator;
+import com.sikkerapi.guard.feed.ValidationPolicy;
+import com.sikkerapi.guard.feed.ValidationResult;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.CidrWriter;
+import java.io.BufferedOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code sikkerguard validate}: the agent's parse and validate path on a file, with no network and no
+ * auto-whitelist. Exit 0 when the list is accepted, 3 when it is refused as a whole, 2 for a usage error.
+ */
+final class ValidateCommand implements Main.Command {
+    static final int REJECTED = 3;
+    private static final String USAGE = "usage: sikkerguard validate [--format plain|spamhaus-ndjson|json:<path>|"
+            + "csv:<column>] [--whitelist IP_OR_CIDR,...] [--previous FILE] [--max-growth F] [--min-prefix-v4 N] "
+            + "[--min-prefix-v6 N] [FILE]";
+
+    @Override
+    public String summary() {
+        return "validate a list file as the agent would, print what would be blocked";
+    }
+
+    @Override
+    public int run(String[] args) throws IOException {
+        return run(args, System.in, System.out, System.err);
+    }
+
+    int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream err) throws IOException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("sikkerguard validate: " + e.getMessage());
+            err.println(USAGE);
+            return Main.USAGE;
+        }
+        long previous = -1;
+        if (options.previous != null) {
+            ListCollector last = new ListCollector(options.policy.minPrefixV4(), options.policy.minPrefixV6(),
+                    (source, line, reason, text) -> { });
+            try (InputStream in = new FileInputStream(options.previous)) {
+                options.parser.parse(in, last);
+            }
+            previous = last.entries();
+        }
+        ListCollector collector = new ListCollector(options.policy.minPrefixV4(), options.policy.minPrefixV6(),
+                (source, line, reason, text) -> err.println("line " + line + ": " + reason + ": " + text));
+        try (InputStream in = options.file == null ? stdin : new FileInputStream(options.file)) {
+            options.parser.parse(in, collector);
+        }
+        ValidationResult result = ListValidator.validate(collector, options.policy, previous);
+        ValidationResult.Counts c = result.counts();
+        String counted = String.format("%d entries, %d invalid lines, %d too-short prefixes", c.entries(),
+                c.invalidLines(), c.tooShort());
+        if (result instanceof ValidationResult.Rejected rejected) {
+            err.println("rejected: " + rejected.reason() + " (" + counted + ")");
+            return REJECTED;
+        }
+        AddressSet blocked = ((ValidationResult.Accepted) result).blocked();
+        OutputStream out = new BufferedOutputStream(stdout, 1 << 16);
+        CidrWriter.write(blocked, out);
+        out.flush();
+        err.printf("accepted: %s; %d CIDRs cut for special-purpose ranges, %d for the whitelist; blocking %d IPv4 "
+                + "and %d IPv6 CIDRs%n", counted, c.specialCidrs(), c.whitelistedCidrs(), blocked.cidrCountV4(),
+                blocked.cidrCountV6());
+        return 0;
+    }
+
+    private record Options(FeedParser parser, ValidationPolicy policy, String previous, String file) {
+        static Options parse(String[] args) {
+            FeedParser parser = new com.sikkerapi.guard.feed.PlainTextParser();
+            ValidationPolicy policy = ValidationPolicy.DEFAULTS;
+            String previous = null;
+            String file = null;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (!arg.startsWith("--") || arg.equals("--")) {
+                    if (file != null) {
+                        throw new IllegalArgumentException("one FILE at most");
+                    }
+                    file = arg.equals("--") && i + 1 < args.length ? args[++i] : arg;
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(arg + " needs a value");
+                }
+                String value = args[++i];
+                switch (arg) {
+                    case "--format" -> parser = FeedParser.forFormat(value);
+                    case "--whitelist" -> policy = policy.withWhitelist(
+                            AddressSet.of(Arrays.stream(value.split(",")).filter(s -> !s.isBlank()).toList()));
+                    case "--previous" -> previous = value;
+                    case "--max-growth" -> policy = new ValidationPolicy(number(arg, value, 1, 1000),
+                            policy.minPrefixV4(), policy.minPrefixV6(), policy.maxInvalidLineRatio(), policy.whitelist());
+                    case "--min-prefix-v4" -> policy = new ValidationPolicy(policy.maxGrowthFactor(),
+                            (int) number(arg, value, 0, 32), policy.minPrefixV6(), policy.maxInvalidLineRatio(),
+                            policy.whitelist());
+                    case "--min-prefix-v6" -> policy = new ValidationPolicy(policy.maxGrowthFactor(),
+                            policy.minPrefixV4(), (int) number(arg, value, 0, 128), policy.maxInvalidLineRatio(),
+                            policy.whitelist());
+                    default -> throw new IllegalArgumentException("unknown option " + arg);
+                }
+            }
+            return new Options(parser, policy, previous, file);
+        }
+
+        private static double number(String option, String value, double min, double max) {
+            try {
+                double n = Double.parseDouble(value);
+                if (n < min || n > max) {
+                    throw new IllegalArgumentException(option + " must be between " + min + " and " + max);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a number: " + value);
+            }
+        }
+    }
+}

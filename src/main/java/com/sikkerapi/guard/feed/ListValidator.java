@@ -1,0 +1,60 @@
+package com.sikkerapi.guard.feed;
+
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.SpecialRanges;
+
+/**
+ * Decides what a collected list blocks, or refuses it whole (the node then keeps its last good list): never an
+ * empty list, never a sudden jump in size, never a list that is mostly garbage; and from what is accepted, never a
+ * special-purpose or whitelisted address. A whitelisted address inside a listed network splits the network: exactly
+ * the whitelisted part is left out.
+ */
+public final class ListValidator {
+    private ListValidator() {
+    }
+
+    /** @param previousEntries the entry count of the last good list, or -1 when there is none */
+    public static ValidationResult validate(ListCollector collected, ValidationPolicy policy, long previousEntries) {
+        long entries = collected.entries();
+        long invalid = collected.invalidLines();
+        long readable = entries + collected.tooShort();
+        ValidationResult.Counts counts = new ValidationResult.Counts(entries, invalid, collected.tooShort(), 0, 0);
+        if (invalid > 0 && invalid > policy.maxInvalidLineRatio() * (readable + invalid)) {
+            return new ValidationResult.Rejected(String.format("%d of %d lines are not addresses (more than %.0f%%)",
+                    invalid, readable + invalid, policy.maxInvalidLineRatio() * 100), counts);
+        }
+        if (entries == 0) {
+            return new ValidationResult.Rejected("the list is empty", counts);
+        }
+        if (previousEntries > 0 && entries > policy.maxGrowthFactor() * previousEntries) {
+            return new ValidationResult.Rejected(String.format("%d entries is more than %.1f times the %d of the "
+                    + "last good list", entries, policy.maxGrowthFactor(), previousEntries), counts);
+        }
+        AddressSet listed = collected.build();
+        AddressSet withoutSpecial = listed.except(SpecialRanges.SET);
+        AddressSet blocked = withoutSpecial.except(policy.whitelist());
+        counts = new ValidationResult.Counts(entries, invalid, collected.tooShort(),
+                changed(listed, withoutSpecial), changed(withoutSpecial, blocked));
+        if (blocked.isEmpty()) {
+            return new ValidationResult.Rejected(
+                    "nothing is left to block after removing special-purpose ranges and the whitelist", counts);
+        }
+        return new ValidationResult.Accepted(blocked, counts);
+    }
+
+    /** How many CIDRs of the list before a cut are not in the list after it (each was cut or split). */
+    private static int changed(AddressSet before, AddressSet after) {
+        int[] count = {0};
+        before.v4().forEachCidr((address, prefix) -> {
+            if (!after.v4().containsCidr(address, prefix)) {
+                count[0]++;
+            }
+        });
+        before.v6().forEachCidr((hi, lo, prefix) -> {
+            if (!after.v6().containsCidr(hi, lo, prefix)) {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+}

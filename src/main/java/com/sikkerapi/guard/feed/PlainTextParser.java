@@ -1,0 +1,70 @@
+package com.sikkerapi.guard.feed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * One address or network per line; {@code #} and {@code ;} start a comment anywhere on the line (FireHOL netsets,
+ * Spamhaus drop.txt with its {@code ; SBL...} trailers, SikkerAPI's plaintext form). The first word of what is
+ * left is the entry. Works on bytes in a reused buffer: no String per line.
+ */
+public final class PlainTextParser implements FeedParser {
+    private static final int CHUNK = 1 << 16;
+
+    @Override
+    public void parse(InputStream in, EntrySink sink) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        long[] scratch = new long[2];
+        int filled = 0;
+        int line = 0;
+        while (true) {
+            int read = in.read(buf, filled, buf.length - filled);
+            boolean eof = read < 0;
+            if (!eof) {
+                filled += read;
+            }
+            int start = 0;
+            for (int i = 0; i < filled; i++) {
+                if (buf[i] == '\n') {
+                    line(buf, start, i, ++line, sink, scratch);
+                    start = i + 1;
+                }
+            }
+            if (eof) {
+                if (start < filled) {
+                    line(buf, start, filled, ++line, sink, scratch);
+                }
+                return;
+            }
+            // Keep the partial last line; grow only when one line fills the whole buffer.
+            filled -= start;
+            System.arraycopy(buf, start, buf, 0, filled);
+            if (filled == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+        }
+    }
+
+    private static void line(byte[] b, int from, int to, int line, EntrySink sink, long[] scratch) {
+        int end = from;
+        while (end < to && b[end] != '#' && b[end] != ';') {
+            end++;
+        }
+        int start = from;
+        while (start < end && isSpace(b[start])) {
+            start++;
+        }
+        int word = start;
+        while (word < end && !isSpace(b[word])) {
+            word++;
+        }
+        if (word > start) {
+            AddressToken.parse(b, start, word, line, sink, scratch);
+        }
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x0b;
+    }
+}
