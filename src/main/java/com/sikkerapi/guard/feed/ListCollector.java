@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.feed;
 
 import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.IpFormat;
 import com.sikkerapi.guard.net.Ipv4RangeSet;
 import com.sikkerapi.guard.net.Ipv6RangeSet;
 
@@ -35,8 +36,10 @@ public final class ListCollector implements EntrySink {
     public void v4(long address, int prefix, int line) {
         if (prefix < minPrefixV4) {
             tooShort++;
+            StringBuilder text = new StringBuilder();
+            IpFormat.appendIpv4(text, address);
             rejected.rejected(source, line, "prefix shorter than /" + minPrefixV4 + " refused",
-                    com.sikkerapi.guard.net.Cidr.v4(address, prefix).toString());
+                    text.append('/').append(prefix).toString());
             return;
         }
         entries++;
@@ -47,8 +50,10 @@ public final class ListCollector implements EntrySink {
     public void v6(long hi, long lo, int prefix, int line) {
         if (prefix < minPrefixV6) {
             tooShort++;
+            StringBuilder text = new StringBuilder();
+            IpFormat.appendIpv6(text, hi, lo);
             rejected.rejected(source, line, "prefix shorter than /" + minPrefixV6 + " refused",
-                    com.sikkerapi.guard.net.Cidr.v6(hi, lo, prefix).toString());
+                    text.append('/').append(prefix).toString());
             return;
         }
         entries++;

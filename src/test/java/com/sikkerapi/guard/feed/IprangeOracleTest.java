@@ -1,0 +1,77 @@
+package com.sikkerapi.guard.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sikkerapi.guard.net.SpecialRanges;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * FireHOL's iprange (a C tool that has merged blocklists for a decade) as an oracle: on generated feeds, what we
+ * would block is exactly {@code iprange FEED --except SPECIAL_RANGES}, compared as iprange's canonical CIDR list.
+ */
+class IprangeOracleTest {
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** Random hosts and networks, denser in a few /8s so that overlaps, neighbours and special ranges all occur. */
+    private static String feed(long seed, int lines) {
+        Random random = new Random(seed);
+        StringBuilder text = new StringBuilder();
+        int[] firstOctets = {1, 10, 100, 127, 169, 172, 192, 198, 203, 223, 224, 250};
+        for (int i = 0; i < lines; i++) {
+            int a = random.nextInt(4) == 0 ? random.nextInt(223) + 1 : firstOctets[random.nextInt(firstOctets.length)];
+            int b = random.nextInt(4) == 0 ? random.nextInt(256) : random.nextInt(4) + 60;
+            int c = random.nextInt(256);
+            int d = random.nextInt(256);
+            int prefix = random.nextInt(3) == 0 ? 32 : 8 + random.nextInt(25);
+            text.append(a).append('.').append(b).append('.').append(c).append('.').append(d);
+            if (prefix != 32 || random.nextBoolean()) {
+                text.append('/').append(prefix);
+            }
+            text.append(random.nextInt(10) == 0 ? " # with a comment\n" : "\n");
+        }
+        return text.toString();
+    }
+
+    @Property(tries = 25)
+    void sameAddressesAsIprangeExceptSpecialRanges(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3000) int lines)
+            throws Exception {
+        Path dir = Files.createTempDirectory("oracle");
+        try {
+            Path feedFile = dir.resolve("feed.txt");
+            Files.writeString(feedFile, feed(seed, lines));
+            Path special = dir.resolve("special.txt");
+            Files.write(special, SpecialRanges.IPV4);
+            String expected = run(List.of("iprange", feedFile.toString(), "--except", special.toString()));
+
+            var run = Feeds.validate("plain", feedFile, ValidationPolicy.DEFAULTS);
+            if (run.result() instanceof ValidationResult.Rejected rejected) {
+                assertThat(expected).as("refused only when nothing is left: " + rejected.reason()).isEmpty();
+                return;
+            }
+            Path ours = dir.resolve("ours.txt");
+            Files.write(ours, Feeds.blocked(run.result()));
+            // Our output is already canonical; iprange re-reading it must change nothing.
+            assertThat(run(List.of("iprange", ours.toString()))).isEqualTo(expected);
+            assertThat(Files.readString(ours)).isEqualTo(expected);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
