@@ -1,0 +1,168 @@
+package com.sikkerapi.guard.feed;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Downloads feeds: TLS verified (the JDK's trust store and host name check), connect and total timeouts, a cap on
+ * the body size, retries with exponential backoff and jitter for what can pass (connection errors, 5xx, 429 with a
+ * short Retry-After), and conditional requests so that an unchanged feed costs no quota and no apply.
+ */
+public final class FeedClient {
+    private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
+
+    /**
+     * @param maxRetryAfter a 429 or 503 asking to wait longer than this fails the pull (the next pull comes later)
+     *        rather than holding the loop for hours until a daily quota resets
+     */
+    public record Settings(Duration connectTimeout, Duration totalTimeout, long maxBytes, int maxRetries,
+            Duration firstBackoff, Duration maxBackoff, Duration maxRetryAfter, String userAgent) {
+        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), Duration.ofMinutes(2),
+                256L << 20, 3, Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofMinutes(2),
+                "sikkerguard-agent");
+    }
+
+    /** What the last good download of a source said about itself, for a conditional request. */
+    public record Validators(String etag, String lastModified) {
+        public static final Validators NONE = new Validators(null, null);
+    }
+
+    public sealed interface Outcome {
+    }
+
+    /** A complete body, in {@code body}. */
+    public record Fetched(Path body, Validators validators) implements Outcome {
+    }
+
+    /** The server says the last good body is still current. */
+    public record NotModified() implements Outcome {
+    }
+
+    /** No usable body; {@code reason} never contains a credential. */
+    public record Failed(String reason) implements Outcome {
+    }
+
+    private final HttpClient http;
+    private final Settings settings;
+
+    public FeedClient(Settings settings, Optional<SSLContext> tls) {
+        this.settings = settings;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                // Redirects are followed, but never from https to http.
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        tls.ifPresent(builder::sslContext);
+        this.http = builder.build();
+    }
+
+    /**
+     * Fetches {@code uri} into {@code into} (replaced only by a complete body).
+     *
+     * @param headers extra request headers, e.g. Authorization; their values are never logged or returned
+     */
+    public Outcome fetch(URI uri, Map<String, String> headers, Validators cached, Path into) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(settings.totalTimeout())
+                .header("User-Agent", settings.userAgent()).header("Accept-Encoding", "identity");
+        headers.forEach(request::header);
+        if (cached.etag() != null) {
+            request.header("If-None-Match", cached.etag());
+        }
+        if (cached.lastModified() != null) {
+            request.header("If-Modified-Since", cached.lastModified());
+        }
+        Path partial = into.resolveSibling(into.getFileName() + ".partial");
+        RetryPolicy<HttpResponse<Path>> retry = RetryPolicy.<HttpResponse<Path>>builder()
+                .handle(IOException.class)
+                .handleResultIf(response -> RETRYABLE.contains(response.statusCode()))
+                .abortIf(response -> response != null && retryAfter(response).compareTo(settings.maxRetryAfter()) > 0)
+                .abortOn(LimitedFileBody.TooLargeException.class)
+                .withBackoff(settings.firstBackoff(), settings.maxBackoff())
+                .withJitter(0.25)
+                .withDelayFn(context -> {
+                    HttpResponse<Path> last = context.getLastResult();
+                    // Honour Retry-After; otherwise (a negative answer) the backoff above applies.
+                    return last != null && !retryAfter(last).isZero() ? retryAfter(last) : Duration.ofMillis(-1);
+                })
+                .withMaxRetries(settings.maxRetries())
+                .build();
+        try {
+            HttpResponse<Path> response = Failsafe.with(retry).get(() -> send(request.build(), partial));
+            int status = response.statusCode();
+            if (status == 304) {
+                return new NotModified();
+            }
+            if (status != 200) {
+                Duration wait = retryAfter(response);
+                return new Failed("HTTP " + status + " from " + redacted(uri)
+                        + (wait.isZero() ? "" : " (retry after " + wait.toSeconds() + " s)"));
+            }
+            Files.move(partial, into, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return new Fetched(into, new Validators(response.headers().firstValue("ETag").orElse(null),
+                    response.headers().firstValue("Last-Modified").orElse(null)));
+        } catch (dev.failsafe.FailsafeException e) {
+            return new Failed(describe(e.getCause() != null ? e.getCause() : e, uri));
+        } catch (IOException | RuntimeException e) {
+            return new Failed(describe(e, uri));
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // Nothing to keep: a partial body is never used.
+            }
+        }
+    }
+
+    private HttpResponse<Path> send(HttpRequest request, Path partial) throws IOException, InterruptedException {
+        var future = http.sendAsync(request, LimitedFileBody.handler(partial, settings.maxBytes()));
+        try {
+            // The request timeout covers the headers only; this bounds the whole body as well.
+            return future.get(settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new java.net.http.HttpTimeoutException("no complete response within " + settings.totalTimeout());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    static Duration retryAfter(HttpResponse<?> response) {
+        if (response.statusCode() != 429 && response.statusCode() != 503) {
+            return Duration.ZERO;
+        }
+        return response.headers().firstValue("Retry-After").map(value -> {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
+            } catch (NumberFormatException e) {
+                return Duration.ofHours(1); // an HTTP date: far enough to fail this pull and try at the next
+            }
+        }).orElse(Duration.ZERO);
+    }
+
+    private static String describe(Throwable error, URI uri) {
+        String what = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        return "pull of " + redacted(uri) + " failed: " + what;
+    }
+
+    /** The URL without its query, which for some feeds carries a token. */
+    static String redacted(URI uri) {
+        return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+    }
+}

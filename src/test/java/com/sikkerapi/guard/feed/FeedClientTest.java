@@ -1,0 +1,213 @@
+package com.sikkerapi.guard.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The feed client against a local server on 127.0.0.1 that misbehaves in every way a feed server can. */
+class FeedClientTest {
+    private static final String KEY = "sk_test_do_not_leak_0123456789";
+    private static final FeedClient.Settings FAST = new FeedClient.Settings(Duration.ofSeconds(2),
+            Duration.ofSeconds(5), 1024, 3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(2), "test");
+
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Map<String, String> authorization = new ConcurrentHashMap<>();
+    private HttpServer server;
+
+    @TempDir
+    Path dir;
+
+    private int hit(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth != null) {
+            authorization.put(path, auth);
+        }
+        return hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers)
+            throws IOException {
+        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        exchange.sendResponseHeaders(status, status == 304 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/ok", ex -> {
+            hit(ex);
+            if ("\"v1\"".equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                send(ex, 304, "", Map.of("ETag", "\"v1\""));
+            } else {
+                send(ex, 200, "1.2.3.4\n", Map.of("ETag", "\"v1\"", "Last-Modified", "Mon, 23 Nov 2026 04:00:00 GMT"));
+            }
+        });
+        server.createContext("/flaky", ex -> send(ex, hit(ex) <= 2 ? 503 : 200, "5.6.7.8\n", Map.of()));
+        server.createContext("/limited", ex -> {
+            if (hit(ex) == 1) {
+                send(ex, 429, "slow down", Map.of("Retry-After", "1"));
+            } else {
+                send(ex, 200, "9.9.9.9\n", Map.of());
+            }
+        });
+        server.createContext("/quota", ex -> {
+            hit(ex);
+            send(ex, 429, "daily quota used", Map.of("Retry-After", "86400", "X-Daily-Remaining", "0"));
+        });
+        server.createContext("/notfound", ex -> {
+            hit(ex);
+            send(ex, 404, "no", Map.of());
+        });
+        server.createContext("/big", ex -> {
+            hit(ex);
+            send(ex, 200, "1.1.1.1\n".repeat(1000), Map.of());
+        });
+        server.createContext("/short", ex -> {
+            hit(ex);
+            ex.sendResponseHeaders(200, 1000); // promises 1000 bytes, sends 8, then closes
+            ex.getResponseBody().write("2.2.2.2\n".getBytes(StandardCharsets.US_ASCII));
+            ex.getResponseBody().flush();
+            ex.getHttpContext().getServer(); // keep the reference explicit
+            ex.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path + "?key=secret-in-query");
+    }
+
+    private FeedClient.Outcome fetch(String path, FeedClient.Validators cached) {
+        return new FeedClient(FAST, Optional.empty()).fetch(uri(path), Map.of("Authorization", "Bearer " + KEY),
+                cached, dir.resolve("body"));
+    }
+
+    @Test
+    void fetchesAndThenAsksConditionally() throws IOException {
+        var first = fetch("/ok", FeedClient.Validators.NONE);
+        assertThat(first).isInstanceOfSatisfying(FeedClient.Fetched.class, f -> {
+            assertThat(f.validators().etag()).isEqualTo("\"v1\"");
+            assertThat(f.validators().lastModified()).isEqualTo("Mon, 23 Nov 2026 04:00:00 GMT");
+        });
+        assertThat(Files.readString(dir.resolve("body"))).isEqualTo("1.2.3.4\n");
+        var second = fetch("/ok", ((FeedClient.Fetched) first).validators());
+        assertThat(second).isInstanceOf(FeedClient.NotModified.class);
+        assertThat(authorization.get("/ok")).isEqualTo("Bearer " + KEY);
+    }
+
+    @Test
+    void retriesServerErrorsWithBackoff() {
+        assertThat(fetch("/flaky", FeedClient.Validators.NONE)).isInstanceOf(FeedClient.Fetched.class);
+        assertThat(hits.get("/flaky").get()).isEqualTo(3);
+    }
+
+    @Test
+    void honoursAShortRetryAfter() {
+        assertThat(fetch("/limited", FeedClient.Validators.NONE)).isInstanceOf(FeedClient.Fetched.class);
+        assertThat(hits.get("/limited").get()).isEqualTo(2);
+    }
+
+    @Test
+    void aLongRetryAfterFailsThePullAtOnceWithoutHammering() {
+        var outcome = fetch("/quota", FeedClient.Validators.NONE);
+        assertThat(outcome).isInstanceOfSatisfying(FeedClient.Failed.class,
+                f -> assertThat(f.reason()).contains("HTTP 429").contains("retry after 86400 s"));
+        assertThat(hits.get("/quota").get()).isEqualTo(1);
+    }
+
+    @Test
+    void clientErrorsAreNotRetriedAndReasonsCarryNoSecret() {
+        var outcome = fetch("/notfound", FeedClient.Validators.NONE);
+        assertThat(outcome).isInstanceOfSatisfying(FeedClient.Failed.class, f -> {
+            assertThat(f.reason()).contains("HTTP 404").doesNotContain(KEY).doesNotContain("secret-in-query");
+        });
+        assertThat(hits.get("/notfound").get()).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyOverTheCapIsRefusedNotTruncated() {
+        var outcome = fetch("/big", FeedClient.Validators.NONE);
+        assertThat(outcome).isInstanceOfSatisfying(FeedClient.Failed.class,
+                f -> assertThat(f.reason()).contains("larger than 1024 bytes"));
+        assertThat(dir.resolve("body")).doesNotExist();
+        assertThat(hits.get("/big").get()).as("a too-large feed is not fetched again").isEqualTo(1);
+    }
+
+    @Test
+    void aBodyCutShortIsAFailedPullNeverAShortList() {
+        var outcome = fetch("/short", FeedClient.Validators.NONE);
+        assertThat(outcome).isInstanceOf(FeedClient.Failed.class);
+        assertThat(dir.resolve("body")).doesNotExist();
+        assertThat(dir.resolve("body.partial")).doesNotExist();
+    }
+
+    @Test
+    void tlsIsVerified() throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "feed", "-keyalg", "EC",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2").inheritIO().start();
+        assertThat(keytool.waitFor()).isZero();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(keys.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        https.createContext("/feed", ex -> send(ex, 200, "3.3.3.3\n", Map.of()));
+        https.start();
+        try {
+            URI uri = URI.create("https://127.0.0.1:" + https.getAddress().getPort() + "/feed");
+            var untrusted = new FeedClient(FAST, Optional.empty()).fetch(uri, Map.of(), FeedClient.Validators.NONE,
+                    dir.resolve("tls"));
+            assertThat(untrusted).isInstanceOfSatisfying(FeedClient.Failed.class,
+                    f -> assertThat(f.reason()).containsIgnoringCase("certif"));
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext clientTls = SSLContext.getInstance("TLS");
+            clientTls.init(null, trust.getTrustManagers(), null);
+            var trusted = new FeedClient(FAST, Optional.of(clientTls)).fetch(uri, Map.of(),
+                    FeedClient.Validators.NONE, dir.resolve("tls"));
+            assertThat(trusted).isInstanceOf(FeedClient.Fetched.class);
+        } finally {
+            https.stop(0);
+        }
+    }
+}
