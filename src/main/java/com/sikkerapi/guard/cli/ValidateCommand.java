@@ -7,6 +7,7 @@ import com.sikkerapi.guard.feed.ValidationPolicy;
 import com.sikkerapi.guard.feed.ValidationResult;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.CidrWriter;
+import com.sikkerapi.guard.net.PrefixReduction;
 import java.io.BufferedOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class ValidateCommand implements Main.Command {
     static final int REJECTED = 3;
     private static final String USAGE = "usage: sikkerguard validate [--format plain|spamhaus-ndjson|json:<path>|"
             + "csv:<column>] [--whitelist IP_OR_CIDR,...] [--previous FILE] [--max-growth F] [--min-prefix-v4 N] "
-            + "[--min-prefix-v6 N] [FILE]";
+            + "[--min-prefix-v6 N] [--ipset-reduce PERCENT [--ipset-reduce-entries N]] [FILE]";
 
     @Override
     public String summary() {
@@ -69,7 +70,15 @@ final class ValidateCommand implements Main.Command {
         }
         AddressSet blocked = ((ValidationResult.Accepted) result).blocked();
         OutputStream out = new BufferedOutputStream(stdout, 1 << 16);
-        CidrWriter.write(blocked, out);
+        if (options.reducePercent >= 0) {
+            PrefixReduction plan = PrefixReduction.plan(blocked.v4(), options.reducePercent, options.reduceEntries);
+            err.println("ipset-reduce: " + PrefixReduction.plan(blocked.v4(), 0, 0).prefixesAfter(blocked.v4())
+                    + " prefix lengths before, " + plan.prefixesAfter(blocked.v4()) + " after");
+            CidrWriter.write(new AddressSet(com.sikkerapi.guard.net.Ipv4RangeSet.EMPTY, blocked.v6()), out, plan,
+                    blocked.v4());
+        } else {
+            CidrWriter.write(blocked, out);
+        }
         out.flush();
         err.println("accepted: " + counted + "; " + c.specialCidrs() + " CIDRs cut for special-purpose ranges, "
                 + c.whitelistedCidrs() + " for the whitelist; blocking " + blocked.cidrCountV4() + " IPv4 and "
@@ -77,12 +86,15 @@ final class ValidateCommand implements Main.Command {
         return 0;
     }
 
-    private record Options(FeedParser parser, ValidationPolicy policy, String previous, String file) {
+    private record Options(FeedParser parser, ValidationPolicy policy, String previous, String file,
+            double reducePercent, long reduceEntries) {
         static Options parse(String[] args) {
             FeedParser parser = new com.sikkerapi.guard.feed.PlainTextParser();
             ValidationPolicy policy = ValidationPolicy.DEFAULTS;
             String previous = null;
             String file = null;
+            double reducePercent = -1;
+            long reduceEntries = 16384;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 if (!arg.startsWith("--") || arg.equals("--")) {
@@ -109,10 +121,12 @@ final class ValidateCommand implements Main.Command {
                     case "--min-prefix-v6" -> policy = new ValidationPolicy(policy.maxGrowthFactor(),
                             policy.minPrefixV4(), (int) number(arg, value, 0, 128), policy.maxInvalidLineRatio(),
                             policy.whitelist());
+                    case "--ipset-reduce" -> reducePercent = number(arg, value, 0, 10000);
+                    case "--ipset-reduce-entries" -> reduceEntries = (long) number(arg, value, 0, 1e9);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
-            return new Options(parser, policy, previous, file);
+            return new Options(parser, policy, previous, file, reducePercent, reduceEntries);
         }
 
         private static double number(String option, String value, double min, double max) {

@@ -14,15 +14,26 @@ public final class CidrWriter {
     }
 
     public static void write(AddressSet set, OutputStream out) throws IOException {
+        write(set, out, null, set.v4());
+    }
+
+    /** As {@link #write(AddressSet, OutputStream)}, with the IPv4 part split by a prefix reduction plan. */
+    public static void write(AddressSet set, OutputStream out, PrefixReduction reduction, Ipv4RangeSet v4)
+            throws IOException {
         byte[] buf = new byte[1 << 16];
         int[] used = {0};
         IOException[] failure = {null};
-        set.v4().forEachCidr((address, prefix) -> {
+        Ipv4RangeSet.CidrSink ipv4 = (address, prefix) -> {
             if (used[0] > buf.length - 20) {
                 used[0] = flush(out, buf, used[0], failure);
             }
             used[0] = appendIpv4(buf, used[0], address, prefix);
-        });
+        };
+        if (reduction == null) {
+            v4.forEachCidr(ipv4);
+        } else {
+            reduction.forEachCidr(v4, ipv4);
+        }
         used[0] = flush(out, buf, used[0], failure);
         StringBuilder line = new StringBuilder(48);
         set.v6().forEachCidr((hi, lo, prefix) -> {

@@ -10,13 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * FireHOL's iprange (a C tool that has merged blocklists for a decade) as an oracle: on generated feeds, what we
  * would block is exactly {@code iprange FEED --except SPECIAL_RANGES}, compared as iprange's canonical CIDR list.
+ * Feeds come from a seeded generator, so a failure names the seed that reproduces it.
  */
 class IprangeOracleTest {
     private static String run(List<String> command) throws IOException, InterruptedException {
@@ -47,9 +46,19 @@ class IprangeOracleTest {
         return text.toString();
     }
 
-    @Property(tries = 25)
-    void sameAddressesAsIprangeExceptSpecialRanges(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3000) int lines)
-            throws Exception {
+    @Test
+    void sameAddressesAsIprangeExceptSpecialRanges() throws Exception {
+        for (long seed = 1; seed <= 30; seed++) {
+            int lines = 1 + new Random(-seed).nextInt(3000);
+            try {
+                compare(seed, lines);
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ", " + lines + " lines", e);
+            }
+        }
+    }
+
+    private static void compare(long seed, int lines) throws Exception {
         Path dir = Files.createTempDirectory("oracle");
         try {
             Path feedFile = dir.resolve("feed.txt");
@@ -68,6 +77,14 @@ class IprangeOracleTest {
             // Our output is already canonical; iprange re-reading it must change nothing.
             assertThat(run(List.of("iprange", ours.toString()))).isEqualTo(expected);
             assertThat(Files.readString(ours)).isEqualTo(expected);
+
+            // The prefix reduction matches iprange's --ipset-reduce, entry for entry.
+            var blocked = ((ValidationResult.Accepted) run.result()).blocked();
+            var out = new java.io.ByteArrayOutputStream();
+            com.sikkerapi.guard.net.CidrWriter.write(blocked, out,
+                    com.sikkerapi.guard.net.PrefixReduction.plan(blocked.v4(), 20, 100), blocked.v4());
+            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(run(List.of("iprange", ours.toString(),
+                    "--ipset-reduce", "20", "--ipset-reduce-entries", "100")));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
