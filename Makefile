@@ -5,13 +5,14 @@
 #   make test    the whole test suite (unit, mock-server, real kube-apiserver + etcd, kubectl)
 #   make build   target/sikkerguard/{bin/sikkerguard,app/}: the launcher and the application
 #   make crds    regenerate crds/ from the Java types (a test fails when it is stale)
+#   make bench   benchmarks against iprange; writes docs/benchmarks.md
 
 SHELL := /bin/bash
 MVN := mvn -B -ntp
 DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 openssl curl
 DIST := target/sikkerguard
 
-.PHONY: deps kube-apiserver build test demo crds clean
+.PHONY: deps kube-apiserver build test demo crds bench clean
 
 # Debian packages the tests and the demo use: etcd for the API server, the kernel tools for the agent's tests.
 deps:
@@ -30,12 +31,20 @@ build:
 	rm -rf $(DIST) && mkdir -p $(DIST)/bin
 	cp -r target/quarkus-app $(DIST)/app
 	install -m 0755 src/main/sh/sikkerguard $(DIST)/bin/sikkerguard
+	# Training run for the class-data-sharing archive the launcher uses (a few lines of each kind).
+	printf '# training\n1.2.3.4\n5.6.7.0/24 ; x\n2001:67c::/48\nbad\n' > target/cds-training.txt
+	SIKKERGUARD_CDS_DUMP=1 $(DIST)/bin/sikkerguard validate target/cds-training.txt > /dev/null 2>&1 || true
 
 test: deps kube-apiserver
 	$(MVN) verify
 
 demo: deps kube-apiserver build
 	src/scripts/demo.sh
+
+bench: deps build
+	@dpkg -s hyperfine time >/dev/null 2>&1 || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine time)
+	$(MVN) -q test-compile
+	src/scripts/bench.sh
 
 crds:
 	$(MVN) test -Dtest=CrdsUpToDateTest -Dsikkerguard.updateCrds=true -Dsurefire.failIfNoSpecifiedTests=false

@@ -80,8 +80,8 @@ final class ValidateCommand implements Main.Command {
             CidrWriter.write(blocked, out);
         }
         out.flush();
-        err.println("accepted: " + counted + "; " + c.specialCidrs() + " CIDRs cut for special-purpose ranges, "
-                + c.whitelistedCidrs() + " for the whitelist; blocking " + blocked.cidrCountV4() + " IPv4 and "
+        err.println("accepted: " + counted + "; " + c.specialRanges() + " ranges cut for special-purpose ranges, "
+                + c.whitelistedRanges() + " for the whitelist; blocking " + blocked.cidrCountV4() + " IPv4 and "
                 + blocked.cidrCountV6() + " IPv6 CIDRs");
         return 0;
     }

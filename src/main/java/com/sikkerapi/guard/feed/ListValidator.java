@@ -34,7 +34,7 @@ public final class ListValidator {
         AddressSet withoutSpecial = listed.except(SpecialRanges.SET);
         AddressSet blocked = withoutSpecial.except(policy.whitelist());
         counts = new ValidationResult.Counts(entries, invalid, collected.tooShort(),
-                changed(listed, withoutSpecial), changed(withoutSpecial, blocked));
+                overlapping(listed, SpecialRanges.SET), overlapping(withoutSpecial, policy.whitelist()));
         if (blocked.isEmpty()) {
             return new ValidationResult.Rejected(
                     "nothing is left to block after removing special-purpose ranges and the whitelist", counts);
@@ -42,19 +42,8 @@ public final class ListValidator {
         return new ValidationResult.Accepted(blocked, counts);
     }
 
-    /** How many CIDRs of the list before a cut are not in the list after it (each was cut or split). */
-    private static int changed(AddressSet before, AddressSet after) {
-        int[] count = {0};
-        before.v4().forEachCidr((address, prefix) -> {
-            if (!after.v4().containsCidr(address, prefix)) {
-                count[0]++;
-            }
-        });
-        before.v6().forEachCidr((hi, lo, prefix) -> {
-            if (!after.v6().containsCidr(hi, lo, prefix)) {
-                count[0]++;
-            }
-        });
-        return count[0];
+    /** How many ranges of the list a cut touches (each was trimmed, split or dropped). */
+    private static int overlapping(AddressSet list, AddressSet cut) {
+        return list.v4().countOverlapping(cut.v4()) + list.v6().countOverlapping(cut.v6());
     }
 }

@@ -47,6 +47,9 @@ public final class PlainTextParser implements FeedParser {
     }
 
     private static void line(byte[] b, int from, int to, int line, EntrySink sink, long[] scratch) {
+        if (fastIpv4(b, from, to, line, sink)) {
+            return;
+        }
         int end = from;
         while (end < to && b[end] != '#' && b[end] != ';') {
             end++;
@@ -62,6 +65,51 @@ public final class PlainTextParser implements FeedParser {
         if (word > start) {
             AddressToken.parse(b, start, word, line, sink, scratch);
         }
+    }
+
+    /**
+     * The common line in one pass: a strict dotted quad, an optional strict prefix, then the end of the line, a
+     * space or a comment. Anything else (IPv6, leading space, a bad octet) goes the general way, which decides and
+     * words the reason, so this shortcut can only accept what the general path accepts.
+     */
+    private static boolean fastIpv4(byte[] b, int from, int to, int line, EntrySink sink) {
+        long address = 0;
+        int i = from;
+        for (int part = 0; part < 4; part++) {
+            int start = i;
+            int octet = 0;
+            while (i < to && i - start < 3 && b[i] >= '0' && b[i] <= '9') {
+                octet = octet * 10 + (b[i++] - '0');
+            }
+            int digits = i - start;
+            if (digits == 0 || octet > 255 || (digits > 1 && b[start] == '0')) {
+                return false;
+            }
+            address = address << 8 | octet;
+            if (part < 3) {
+                if (i >= to || b[i] != '.') {
+                    return false;
+                }
+                i++;
+            }
+        }
+        int prefix = 32;
+        if (i < to && b[i] == '/') {
+            int start = ++i;
+            prefix = 0;
+            while (i < to && i - start < 2 && b[i] >= '0' && b[i] <= '9') {
+                prefix = prefix * 10 + (b[i++] - '0');
+            }
+            int digits = i - start;
+            if (digits == 0 || prefix > 32 || (digits > 1 && b[start] == '0')) {
+                return false;
+            }
+        }
+        if (i < to && !isSpace(b[i]) && b[i] != '#' && b[i] != ';') {
+            return false;
+        }
+        sink.v4(address, prefix, line);
+        return true;
     }
 
     private static boolean isSpace(byte c) {

@@ -10,10 +10,10 @@ public sealed interface ValidationResult {
      * @param entries entries as listed (the figure the growth rule compares)
      * @param invalidLines lines that were not strict addresses
      * @param tooShort networks refused for their short prefix
-     * @param specialCidrs CIDRs of the aggregated list that overlapped special-purpose ranges and were cut
-     * @param whitelistedCidrs CIDRs of the aggregated list that overlapped the whitelist and were cut
+     * @param specialRanges ranges of the merged list that touched special-purpose ranges and were cut
+     * @param whitelistedRanges ranges of the merged list that touched the whitelist and were cut
      */
-    record Counts(long entries, long invalidLines, long tooShort, int specialCidrs, int whitelistedCidrs) {
+    record Counts(long entries, long invalidLines, long tooShort, int specialRanges, int whitelistedRanges) {
     }
 
     record Accepted(AddressSet blocked, Counts counts) implements ValidationResult {

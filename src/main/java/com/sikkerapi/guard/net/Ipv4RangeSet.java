@@ -57,7 +57,12 @@ public final class Ipv4RangeSet {
         }
 
         public Ipv4RangeSet build() {
-            Arrays.sort(ranges, 0, size);
+            // Large lists sort on every core; small ones are not worth the fork.
+            if (size > 100_000) {
+                Arrays.parallelSort(ranges, 0, size);
+            } else {
+                Arrays.sort(ranges, 0, size);
+            }
             return new Ipv4RangeSet(ranges, merge(ranges, size));
         }
     }
@@ -109,6 +114,21 @@ public final class Ipv4RangeSet {
             }
         }
         return false;
+    }
+
+    /** How many ranges of this set share at least one address with {@code other}: one sweep over both. */
+    public int countOverlapping(Ipv4RangeSet other) {
+        int count = 0;
+        int j = 0;
+        for (int i = 0; i < size && j < other.size; i++) {
+            while (j < other.size && end(other.ranges[j]) < start(ranges[i])) {
+                j++;
+            }
+            if (j < other.size && start(other.ranges[j]) <= end(ranges[i])) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Whether every address of the network is in this set. */

@@ -132,6 +132,23 @@ public final class Ipv6RangeSet {
         return false;
     }
 
+    /** How many ranges of this set share at least one address with {@code other}: one sweep over both. */
+    public int countOverlapping(Ipv6RangeSet other) {
+        long[] o = other.ranges;
+        int count = 0;
+        int j = 0;
+        for (int i = 0; i < size && j < other.size; i++) {
+            int at = W * i;
+            while (j < other.size && compare(o[W * j + 2], o[W * j + 3], ranges[at], ranges[at + 1]) < 0) {
+                j++;
+            }
+            if (j < other.size && compare(o[W * j], o[W * j + 1], ranges[at + 2], ranges[at + 3]) <= 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Whether every address of the network is in this set. */
     public boolean containsCidr(long hi, long lo, int prefix) {
         long lastHi = hi | ~Masks.v6HighMask(prefix);

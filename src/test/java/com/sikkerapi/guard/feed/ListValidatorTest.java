@@ -109,7 +109,7 @@ class ListValidatorTest {
         assertThat(set.v4().contains(com.sikkerapi.guard.net.Cidr.parse("81.2.3.4").lo())).isFalse();
         assertThat(set.v6().containsCidr(0x2a03_0000_0000_0000L, 0, 48)).isTrue();
         assertThat(set.v6().contains(0x2a03_0000_0001_0000L, 1)).isFalse();
-        assertThat(run.result().counts().whitelistedCidrs()).isEqualTo(2);
+        assertThat(run.result().counts().whitelistedRanges()).isEqualTo(2);
     }
 
     @Test
