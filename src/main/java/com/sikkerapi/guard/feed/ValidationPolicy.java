@@ -13,6 +13,12 @@ public record ValidationPolicy(double maxGrowthFactor, int minPrefixV4, int minP
         AddressSet whitelist) {
     public static final ValidationPolicy DEFAULTS = new ValidationPolicy(2.0, 8, 32, 0.1, AddressSet.EMPTY);
 
+    /** The policy a spec asks for, with the whitelist the agent assembled (spec, auto-whitelist, cluster ranges). */
+    public static ValidationPolicy of(com.sikkerapi.guard.api.SafetySpec safety, AddressSet whitelist) {
+        return new ValidationPolicy(safety.getMaxGrowthFactor(), safety.getMinPrefixV4(), safety.getMinPrefixV6(),
+                safety.getMaxInvalidLineRatio(), whitelist);
+    }
+
     public ValidationPolicy withWhitelist(AddressSet whitelist) {
         return new ValidationPolicy(maxGrowthFactor, minPrefixV4, minPrefixV6, maxInvalidLineRatio, whitelist);
     }
