@@ -101,6 +101,11 @@ public final class Ipv4RangeSet {
     }
 
     public boolean contains(long address) {
+        return rangeOf(address) >= 0;
+    }
+
+    /** The index of the range holding the address, or -1. */
+    private int rangeOf(long address) {
         int low = 0;
         int high = size - 1;
         while (low <= high) {
@@ -110,10 +115,10 @@ public final class Ipv4RangeSet {
             } else if (start(ranges[mid]) > address) {
                 high = mid - 1;
             } else {
-                return true;
+                return mid;
             }
         }
-        return false;
+        return -1;
     }
 
     /** How many ranges of this set share at least one address with {@code other}: one sweep over both. */
@@ -133,20 +138,8 @@ public final class Ipv4RangeSet {
 
     /** Whether every address of the network is in this set. */
     public boolean containsCidr(long address, int prefix) {
-        long last = address | (~Masks.v4Mask(prefix) & MASK);
-        int low = 0;
-        int high = size - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            if (end(ranges[mid]) < address) {
-                low = mid + 1;
-            } else if (start(ranges[mid]) > address) {
-                high = mid - 1;
-            } else {
-                return end(ranges[mid]) >= last;
-            }
-        }
-        return false;
+        int range = rangeOf(address);
+        return range >= 0 && end(ranges[range]) >= (address | (~Masks.v4Mask(prefix) & MASK));
     }
 
     public Ipv4RangeSet union(Ipv4RangeSet other) {

@@ -116,6 +116,11 @@ public final class Ipv6RangeSet {
     }
 
     public boolean contains(long hi, long lo) {
+        return rangeOf(hi, lo) >= 0;
+    }
+
+    /** The index of the range holding the address, or -1. */
+    private int rangeOf(long hi, long lo) {
         int low = 0;
         int high = size - 1;
         while (low <= high) {
@@ -126,10 +131,10 @@ public final class Ipv6RangeSet {
             } else if (compare(ranges[at], ranges[at + 1], hi, lo) > 0) {
                 high = mid - 1;
             } else {
-                return true;
+                return mid;
             }
         }
-        return false;
+        return -1;
     }
 
     /** How many ranges of this set share at least one address with {@code other}: one sweep over both. */
@@ -151,22 +156,9 @@ public final class Ipv6RangeSet {
 
     /** Whether every address of the network is in this set. */
     public boolean containsCidr(long hi, long lo, int prefix) {
-        long lastHi = hi | ~Masks.v6HighMask(prefix);
-        long lastLo = lo | ~Masks.v6LowMask(prefix);
-        int low = 0;
-        int high = size - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            int at = W * mid;
-            if (compare(ranges[at + 2], ranges[at + 3], hi, lo) < 0) {
-                low = mid + 1;
-            } else if (compare(ranges[at], ranges[at + 1], hi, lo) > 0) {
-                high = mid - 1;
-            } else {
-                return compare(ranges[at + 2], ranges[at + 3], lastHi, lastLo) >= 0;
-            }
-        }
-        return false;
+        int range = rangeOf(hi, lo);
+        return range >= 0 && compare(ranges[W * range + 2], ranges[W * range + 3],
+                hi | ~Masks.v6HighMask(prefix), lo | ~Masks.v6LowMask(prefix)) >= 0;
     }
 
     public Ipv6RangeSet union(Ipv6RangeSet other) {
