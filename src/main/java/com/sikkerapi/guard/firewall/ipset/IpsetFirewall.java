@@ -1,0 +1,227 @@
+package com.sikkerapi.guard.firewall.ipset;
+
+import com.sikkerapi.guard.api.EnforcementSpec;
+import com.sikkerapi.guard.firewall.Commands;
+import com.sikkerapi.guard.firewall.Firewall;
+import com.sikkerapi.guard.firewall.FirewallException;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.Cidr;
+import com.sikkerapi.guard.net.Ipv4RangeSet;
+import com.sikkerapi.guard.net.Ipv6RangeSet;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * ipset {@code hash:net} sets (one per family) matched by a chain of our own, entered by exactly one jump rule in
+ * raw PREROUTING (before conntrack and kube-proxy's DNAT, so NodePorts, hostPorts and pods are covered) or filter
+ * INPUT (host processes only). A new list is loaded into a fresh set sized for it and swapped with the live one in
+ * the same {@code ipset restore} process: the kernel switches between two complete lists, never through a partial
+ * one, and a failure before the swap leaves the live set as it was.
+ */
+public final class IpsetFirewall implements Firewall {
+    /** ipset's own default; a larger list needs a larger maxelem, or restore stops half-way with "Hash is full". */
+    static final long DEFAULT_MAXELEM = 65_536;
+
+    private final Commands commands;
+    private final Naming names;
+    private final IptablesFlavour flavour;
+    private final CreatedTables createdTables;
+    private final long maxelemOverride;
+
+    /** @param stateDir where to remember the nf_tables tables this blocklist created (kept across restarts) */
+    public IpsetFirewall(Commands commands, Naming names, IptablesFlavour flavour, java.nio.file.Path stateDir) {
+        this(commands, names, flavour, stateDir, 0);
+    }
+
+    /** @param maxelemOverride a fixed maxelem (tests use it to make a load fail); 0 sizes the set from the list */
+    IpsetFirewall(Commands commands, Naming names, IptablesFlavour flavour, java.nio.file.Path stateDir,
+            long maxelemOverride) {
+        this.commands = commands;
+        this.names = names;
+        this.flavour = flavour;
+        this.createdTables = new CreatedTables(commands, stateDir.resolve("created-tables"));
+        this.maxelemOverride = maxelemOverride;
+    }
+
+    public Naming names() {
+        return names;
+    }
+
+    @Override
+    public void apply(AddressSet list, EnforcementSpec enforcement) {
+        load(false, list.v4().cidrCount(), out -> writeV4(out, names.next4(), list.v4()));
+        boolean ipv6 = Boolean.TRUE.equals(enforcement.getIpv6());
+        if (ipv6) {
+            load(true, list.v6().cidrCount(), out -> writeV6(out, names.next6(), list.v6()));
+        }
+        boolean prerouting = enforcement.getHook() != EnforcementSpec.Hook.INPUT;
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (v6 && !ipv6) {
+                removeRules(true, true);
+                removeRules(true, false);
+                destroySets(true);
+                continue;
+            }
+            ensureRules(v6, prerouting);
+            removeRules(v6, !prerouting);
+        }
+    }
+
+    private void load(boolean v6, int count, Commands.Input entries) {
+        String live = v6 ? names.live6() : names.live4();
+        String next = v6 ? names.next6() : names.next4();
+        String family = v6 ? "inet6" : "inet";
+        if (!commands.run("ipset", "list", "-n", live).ok()) {
+            commands.run("ipset", "create", live, "hash:net", "family", family).check();
+        }
+        commands.run("ipset", "destroy", next); // left over by an agent that died mid-load
+        long maxelem = maxelemOverride > 0 ? maxelemOverride : Math.max(DEFAULT_MAXELEM, count + count / 4);
+        long hashsize = Long.highestOneBit(Math.max(1024, count / 2));
+        String header = "create " + next + " hash:net family " + family + " hashsize " + hashsize + " maxelem "
+                + maxelem + "\n";
+        Commands.Result result = commands.run(out -> {
+            out.write(header.getBytes(StandardCharsets.US_ASCII));
+            entries.writeTo(out);
+            out.write(("swap " + next + " " + live + "\ndestroy " + next + "\n").getBytes(StandardCharsets.US_ASCII));
+        }, "ipset", "restore");
+        if (!result.ok()) {
+            commands.run("ipset", "destroy", next);
+            throw new FirewallException("loading " + count + " entries into " + live + " failed, the live set is "
+                    + "unchanged: " + result.output().strip());
+        }
+    }
+
+    private static void writeV4(OutputStream out, String set, Ipv4RangeSet list) throws IOException {
+        byte[] prefix = ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
+        StringBuilder line = new StringBuilder(24);
+        try {
+            list.forEachCidr((address, length) -> {
+                line.setLength(0);
+                line.append(Cidr.v4(address, length)).append('\n');
+                write(out, prefix, line);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void writeV6(OutputStream out, String set, Ipv6RangeSet list) throws IOException {
+        byte[] prefix = ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
+        StringBuilder line = new StringBuilder(48);
+        try {
+            list.forEachCidr((hi, lo, length) -> {
+                line.setLength(0);
+                line.append(Cidr.v6(hi, lo, length)).append('\n');
+                write(out, prefix, line);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void write(OutputStream out, byte[] prefix, StringBuilder line) {
+        try {
+            out.write(prefix);
+            for (int i = 0; i < line.length(); i++) {
+                out.write(line.charAt(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void ensureRules(boolean v6, boolean prerouting) {
+        String table = prerouting ? "raw" : "filter";
+        String hook = prerouting ? "PREROUTING" : "INPUT";
+        String live = v6 ? names.live6() : names.live4();
+        if (!iptables(v6, "-t", table, "-S", names.chain()).ok()) {
+            if (flavour == IptablesFlavour.NFT) {
+                createdTables.noteBeforeCreating(v6 ? "ip6" : "ip", table);
+            }
+            iptables(v6, "-t", table, "-N", names.chain()).check();
+        }
+        String[] drop = {"-m", "set", "--match-set", live, "src", "-j", "DROP"};
+        if (!iptables(v6, concat(new String[] {"-t", table, "-C", names.chain()}, drop)).ok()) {
+            iptables(v6, concat(new String[] {"-t", table, "-A", names.chain()}, drop)).check();
+        }
+        String[] jump = {"-m", "comment", "--comment", names.comment(), "-j", names.chain()};
+        int jumps = countJumps(v6, table, hook);
+        if (jumps == 0) {
+            iptables(v6, concat(new String[] {"-t", table, "-I", hook, "1"}, jump)).check();
+        }
+        // An agent killed between two steps may have left a second jump; one is enough.
+        for (; jumps > 1; jumps--) {
+            iptables(v6, concat(new String[] {"-t", table, "-D", hook}, jump)).check();
+        }
+    }
+
+    private int countJumps(boolean v6, String table, String hook) {
+        Commands.Result rules = iptables(v6, "-t", table, "-S", hook);
+        return rules.ok() ? (int) rules.output().lines().filter(l -> l.endsWith("-j " + names.chain())).count() : 0;
+    }
+
+    private void removeRules(boolean v6, boolean prerouting) {
+        String table = prerouting ? "raw" : "filter";
+        String hook = prerouting ? "PREROUTING" : "INPUT";
+        for (int jumps = countJumps(v6, table, hook); jumps > 0; jumps--) {
+            iptables(v6, "-t", table, "-D", hook, "-m", "comment", "--comment", names.comment(), "-j", names.chain())
+                    .check();
+        }
+        if (iptables(v6, "-t", table, "-S", names.chain()).ok()) {
+            iptables(v6, "-t", table, "-F", names.chain()).check();
+            iptables(v6, "-t", table, "-X", names.chain()).check();
+        }
+    }
+
+    private void destroySets(boolean v6) {
+        for (String set : v6 ? new String[] {names.live6(), names.next6()} : new String[] {names.live4(), names.next4()}) {
+            if (commands.run("ipset", "list", "-n", set).ok()) {
+                commands.run("ipset", "destroy", set).check();
+            }
+        }
+    }
+
+    @Override
+    public boolean exists() {
+        return commands.run("ipset", "list", "-n", names.live4()).ok() || commands.run("ipset", "list", "-n",
+                names.live6()).ok();
+    }
+
+    @Override
+    public long[] liveEntries() {
+        return new long[] {entries(names.live4()), entries(names.live6())};
+    }
+
+    private long entries(String set) {
+        Commands.Result result = commands.run("ipset", "list", "-t", set);
+        if (!result.ok()) {
+            return -1;
+        }
+        return result.output().lines().filter(l -> l.startsWith("Number of entries:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).findFirst().orElse(-1);
+    }
+
+    @Override
+    public void remove() {
+        // Rules first: a set that a rule still references cannot be destroyed.
+        for (boolean v6 : new boolean[] {false, true}) {
+            removeRules(v6, true);
+            removeRules(v6, false);
+        }
+        destroySets(false);
+        destroySets(true);
+        createdTables.deleteIfEmpty();
+    }
+
+    private Commands.Result iptables(boolean v6, String... args) {
+        return commands.run(concat(new String[] {flavour.binary(v6), "-w", "10"}, args));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

@@ -1,0 +1,32 @@
+package com.sikkerapi.guard.firewall.ipset;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Kernel object names for one blocklist, stable across restarts (so a new agent adopts what the last one made) and
+ * within the kernel's limits: ipset names at most 31 characters, iptables chain names at most 28. The hash of the
+ * blocklist's namespace and name keeps two blocklists apart; the prefix makes them recognisable in `ipset list` and
+ * `iptables-save`, and lets `sikkerguard cleanup` find them all.
+ */
+public record Naming(String live4, String live6, String next4, String next6, String chain, String comment) {
+    public static final String SET_PREFIX = "sg-";
+    public static final String CHAIN_PREFIX = "SIKKERGUARD-";
+
+    public static Naming of(String namespace, String blocklist) {
+        String id = hash(namespace + "/" + blocklist);
+        return new Naming(SET_PREFIX + id + "-4", SET_PREFIX + id + "-6", SET_PREFIX + id + "-4n", SET_PREFIX + id + "-6n",
+                CHAIN_PREFIX + id, "sikkerguard " + namespace + "/" + blocklist);
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package com.sikkerapi.guard.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sikkerapi.guard.api.EnforcementSpec;
+import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
+import com.sikkerapi.guard.firewall.ipset.IpsetFirewallForTestsAccess;
+import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
+import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.Ipv4RangeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The ipset + iptables backend on the real kernel, in namespaces the test makes (root needed). */
+@Tag("kernel")
+class IpsetFirewallKernelTest {
+    private static EnforcementSpec enforcement(EnforcementSpec.Hook hook) {
+        EnforcementSpec spec = new EnforcementSpec();
+        spec.setHook(hook);
+        return spec;
+    }
+
+    @TempDir
+    Path state;
+
+    private IpsetFirewall firewall(Lab lab, IptablesFlavour flavour) {
+        return new IpsetFirewall(lab.node.commands(), Naming.of("security", "edge"), flavour, state);
+    }
+
+    @ParameterizedTest(name = "{0} hook, iptables-{1}")
+    @CsvSource({"PREROUTING, NFT", "INPUT, NFT", "PREROUTING, LEGACY", "INPUT, LEGACY"})
+    void dropsListedSourcesOfBothFamiliesAndPassesOthers(EnforcementSpec.Hook hook, IptablesFlavour flavour) {
+        try (Lab lab = new Lab()) {
+            lab.node.serveHello(8080);
+            assertThat(lab.attacker.ping(Lab.NODE_A)).as("reachable before").isTrue();
+            assertThat(lab.attacker.connects(Lab.NODE_A, 8080)).isTrue();
+
+            IpsetFirewall firewall = firewall(lab, flavour);
+            firewall.apply(Lab.blocklist(), enforcement(hook));
+
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+            assertThat(lab.attacker.ping(Lab.NODE_A6)).isFalse();
+            assertThat(lab.attacker.connects(Lab.NODE_A, 8080)).isFalse();
+            assertThat(lab.attacker.connects(Lab.NODE_A6, 8080)).isFalse();
+            assertThat(lab.good.ping(Lab.NODE_G)).isTrue();
+            assertThat(lab.good.ping(Lab.NODE_G6)).isTrue();
+            assertThat(lab.good.connects(Lab.NODE_G, 8080)).isTrue();
+            assertThat(lab.good.connects(Lab.NODE_G6, 8080)).isTrue();
+            String table = hook == EnforcementSpec.Hook.PREROUTING ? "raw" : "filter";
+            assertThat(lab.node.run(flavour.binary(false), "-t", table, "-S").output())
+                    .contains("-j " + firewall.names().chain());
+            assertThat(firewall.liveEntries()[0]).isEqualTo(Lab.blocklist().cidrCountV4());
+        }
+    }
+
+    @Test
+    void changingTheHookMovesTheJumpAndIpv6OffRemovesTheIpv6Part() {
+        try (Lab lab = new Lab()) {
+            IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
+            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            EnforcementSpec input = enforcement(EnforcementSpec.Hook.INPUT);
+            input.setIpv6(false);
+            firewall.apply(Lab.blocklist(), input);
+            assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S").output()).doesNotContain("SIKKERGUARD");
+            assertThat(lab.node.run("iptables-nft", "-t", "filter", "-S", "INPUT").output()).contains("SIKKERGUARD");
+            assertThat(lab.node.run("ip6tables-nft-save").output()).doesNotContain("SIKKERGUARD");
+            assertThat(lab.node.run("ipset", "list", "-n").output()).doesNotContain(firewall.names().live6());
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+            assertThat(lab.attacker.ping(Lab.NODE_A6)).as("IPv6 enforcement is off").isTrue();
+        }
+    }
+
+    @Test
+    void removeLeavesTheFirewallExactlyAsItWas() {
+        try (Lab lab = new Lab()) {
+            // Somebody else's rules (a kube-proxy stand-in) are there before and must be there after.
+            lab.node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT")
+                    .check();
+            lab.node.run("ipset", "create", "someone-elses", "hash:ip").check();
+            String before = lab.snapshot();
+            IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
+            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(lab.snapshot()).isNotEqualTo(before);
+            firewall.remove();
+            assertThat(lab.snapshot()).isEqualTo(before);
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isTrue();
+        }
+    }
+
+    @Test
+    void aNewAgentAdoptsWhatExistsWithExactlyOneJump() {
+        try (Lab lab = new Lab()) {
+            firewall(lab, IptablesFlavour.NFT).apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            IpsetFirewall successor = firewall(lab, IptablesFlavour.NFT);
+            assertThat(successor.exists()).isTrue();
+            // A predecessor killed mid-way left a second jump rule.
+            Naming names = successor.names();
+            lab.node.run("iptables-nft", "-t", "raw", "-I", "PREROUTING", "1", "-m", "comment", "--comment",
+                    names.comment(), "-j", names.chain()).check();
+            successor.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                    .filter(l -> l.endsWith("-j " + names.chain()))).hasSize(1);
+            assertThat(lab.node.run("ip6tables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                    .filter(l -> l.endsWith("-j " + names.chain()))).hasSize(1);
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+        }
+    }
+
+    @Test
+    void aMillionEntriesLoadAndAFailedLoadLeavesTheLiveSetAsItWas() {
+        try (Lab lab = new Lab()) {
+            Ipv4RangeSet.Builder million = new Ipv4RangeSet.Builder();
+            for (long i = 0; i < 1_000_000; i++) {
+                million.add(0x2c000000L + 2 * i, 0x2c000000L + 2 * i); // 44.0.0.0, 44.0.0.2, ...: no two merge
+            }
+            million.add(0xc6120102L, 0xc6120102L); // the attacker
+            AddressSet big = new AddressSet(million.build(), AddressSet.EMPTY.v6());
+            IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
+            firewall.apply(big, enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(firewall.liveEntries()[0]).isEqualTo(1_000_001);
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+
+            IpsetFirewall tooSmall = IpsetFirewallForTestsAccess.withMaxelem(lab.node.commands(),
+                    Naming.of("security", "edge"), IptablesFlavour.NFT, state, 1000);
+            assertThatThrownBy(() -> tooSmall.apply(Lab.blocklist().union(AddressSet.of(java.util.stream.IntStream
+                    .range(0, 5000).mapToObj(i -> "45." + (i >> 8) + "." + (i & 255) + ".1").toList())),
+                    enforcement(EnforcementSpec.Hook.PREROUTING)))
+                    .isInstanceOf(FirewallException.class).hasMessageContaining("live set is unchanged");
+            assertThat(firewall.liveEntries()[0]).isEqualTo(1_000_001);
+            assertThat(lab.node.run("ipset", "list", "-n").output()).doesNotContain(firewall.names().next4());
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package com.sikkerapi.guard.testing;
+
+import com.sikkerapi.guard.firewall.Commands;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A network namespace a test creates and always deletes: a stand-in for a node, a client, an attacker or a pod.
+ * Deleting it takes its interfaces, addresses, routes, ipsets and iptables rules with it; the host's own network,
+ * firewall and sysctls are never touched. Traffic only flows on veth pairs between namespaces made here.
+ */
+public final class NetNs implements AutoCloseable {
+    private static final Commands HOST = Commands.local();
+    private final String name;
+    private final List<Process> processes = new ArrayList<>();
+
+    private NetNs(String name) {
+        this.name = name;
+    }
+
+    public static NetNs create(String role) {
+        String name = "sgt-" + role + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        HOST.run("ip", "netns", "add", name).check();
+        NetNs ns = new NetNs(name);
+        ns.run("ip", "link", "set", "lo", "up").check();
+        return ns;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Commands run inside this namespace. */
+    public Commands commands() {
+        return new Commands(List.of("ip", "netns", "exec", name));
+    }
+
+    public Commands.Result run(String... command) {
+        return commands().run(command);
+    }
+
+    /** A background process in this namespace, stopped when the namespace is closed. */
+    public Process start(String... command) {
+        try {
+            List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+            full.addAll(List.of(command));
+            Process process = new ProcessBuilder(full).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            processes.add(process);
+            return process;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A veth pair between two namespaces with the given addresses (CIDR notation, IPv4 or IPv6; IPv6 without
+     * duplicate address detection, so it is usable at once).
+     */
+    public static void link(NetNs a, List<String> addressesA, NetNs b, List<String> addressesB) {
+        String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        String ifA = "va" + id;
+        String ifB = "vb" + id;
+        HOST.run("ip", "link", "add", ifA, "netns", a.name, "type", "veth", "peer", "name", ifB, "netns", b.name).check();
+        configure(a, ifA, addressesA);
+        configure(b, ifB, addressesB);
+    }
+
+    private static void configure(NetNs ns, String iface, List<String> addresses) {
+        for (String address : addresses) {
+            if (address.contains(":")) {
+                ns.run("ip", "-6", "addr", "add", address, "dev", iface, "nodad").check();
+            } else {
+                ns.run("ip", "addr", "add", address, "dev", iface).check();
+            }
+        }
+        ns.run("ip", "link", "set", iface, "up").check();
+    }
+
+    /** One ping (IPv4 or IPv6), one second at most: whether an answer came back. */
+    public boolean ping(String address) {
+        return run("ping", "-n", "-c", "1", "-W", "1", address).ok();
+    }
+
+    /** A TCP connection that sends a line and reads the answer, two seconds at most. */
+    public boolean connects(String address, int port) {
+        String target = address.contains(":") ? "TCP6:[" + address + "]:" + port : "TCP4:" + address + ":" + port;
+        Commands.Result result = run("socat", "-T", "2", "-", target + ",connect-timeout=2");
+        return result.ok() && result.output().contains("hello");
+    }
+
+    /** A TCP server answering "hello" on every address of the namespace. */
+    public void serveHello(int port) {
+        start("socat", "TCP6-LISTEN:" + port + ",ipv6only=0,reuseaddr,fork", "SYSTEM:echo hello");
+        for (int i = 0; i < 50 && !run("ss", "-Hltn", "sport = :" + port).output().contains(":" + port); i++) {
+            sleep(50);
+        }
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(Process::destroyForcibly);
+        for (Process p : processes) {
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // Anything else still running in the namespace (a child of a killed process) goes too.
+        String pids = HOST.run("ip", "netns", "pids", name).output().strip();
+        if (!pids.isEmpty()) {
+            List<String> kill = new ArrayList<>(List.of("kill", "-9"));
+            kill.addAll(List.of(pids.split("\\s+")));
+            HOST.run(kill.toArray(String[]::new));
+        }
+        HOST.run("ip", "netns", "delete", name);
+    }
+}
