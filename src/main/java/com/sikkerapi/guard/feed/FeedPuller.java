@@ -64,8 +64,11 @@ public final class FeedPuller {
         return sources;
     }
 
-    public Pull pull(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected)
-            throws IOException {
+    /**
+     * @param revalidate validate even when no source changed (the spec changed: whitelist, limits)
+     */
+    public Pull pull(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected,
+            boolean revalidate) throws IOException {
         Files.createDirectories(cache);
         boolean allUnchanged = true;
         for (Source source : sources) {
@@ -83,7 +86,7 @@ public final class FeedPuller {
                 writeValidators(validators, fetched.validators());
             }
         }
-        if (allUnchanged && !sources.isEmpty()) {
+        if (allUnchanged && !sources.isEmpty() && !revalidate) {
             return new Pull(true, null, null);
         }
         ListCollector collector = new ListCollector(policy.minPrefixV4(), policy.minPrefixV6(), rejected);

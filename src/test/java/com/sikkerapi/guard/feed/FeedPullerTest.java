@@ -90,7 +90,7 @@ class FeedPullerTest {
     private FeedPuller.Pull pull(FeedPuller puller) throws IOException {
         Path key = dir.resolve("api-key");
         Files.writeString(key, "sk_test_key\n");
-        return puller.pull(FeedPuller.sources(spec(), key), ValidationPolicy.DEFAULTS, -1, RejectedLines.IGNORE);
+        return puller.pull(FeedPuller.sources(spec(), key), ValidationPolicy.DEFAULTS, -1, RejectedLines.IGNORE, false);
     }
 
     private static final FeedClient.Settings FAST = new FeedClient.Settings(Duration.ofSeconds(2),

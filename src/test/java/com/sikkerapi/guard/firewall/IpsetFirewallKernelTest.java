@@ -119,7 +119,7 @@ class IpsetFirewallKernelTest {
             for (long i = 0; i < 1_000_000; i++) {
                 million.add(0x2c000000L + 2 * i, 0x2c000000L + 2 * i); // 44.0.0.0, 44.0.0.2, ...: no two merge
             }
-            million.add(0xc6120102L, 0xc6120102L); // the attacker
+            million.add(0x64800102L, 0x64800102L); // the attacker, 100.128.1.2
             AddressSet big = new AddressSet(million.build(), AddressSet.EMPTY.v6());
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
             firewall.apply(big, enforcement(EnforcementSpec.Hook.PREROUTING));
@@ -129,7 +129,7 @@ class IpsetFirewallKernelTest {
             IpsetFirewall tooSmall = IpsetFirewallForTestsAccess.withMaxelem(lab.node.commands(),
                     Naming.of("security", "edge"), IptablesFlavour.NFT, state, 1000);
             assertThatThrownBy(() -> tooSmall.apply(Lab.blocklist().union(AddressSet.of(java.util.stream.IntStream
-                    .range(0, 5000).mapToObj(i -> "45." + (i >> 8) + "." + (i & 255) + ".1").toList())),
+                    .range(0, 5000).mapToObj(i -> "46." + (i >> 8) + "." + (i & 255) + ".1").toList())),
                     enforcement(EnforcementSpec.Hook.PREROUTING)))
                     .isInstanceOf(FirewallException.class).hasMessageContaining("live set is unchanged");
             assertThat(firewall.liveEntries()[0]).isEqualTo(1_000_001);

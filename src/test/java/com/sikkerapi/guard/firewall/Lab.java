@@ -6,18 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Three namespaces on veth pairs: a node, an attacker and a well-behaved client, with addresses from the
- * benchmarking and documentation ranges, assigned here and reachable only between these namespaces.
+ * Three namespaces on veth pairs: a node, an attacker and a well-behaved client. The addresses are ordinary
+ * unicast ones (the validator strips benchmarking and documentation ranges, so agent tests cannot use those); they
+ * exist only on these veths, and no packet to them ever leaves these namespaces.
  */
 final class Lab implements AutoCloseable {
-    static final String NODE_A = "198.18.1.1";
-    static final String ATTACKER = "198.18.1.2";
-    static final String NODE_G = "198.18.2.1";
-    static final String GOOD = "198.18.2.2";
-    static final String NODE_A6 = "2001:db8:1::1";
-    static final String ATTACKER6 = "2001:db8:1::2";
-    static final String NODE_G6 = "2001:db8:2::1";
-    static final String GOOD6 = "2001:db8:2::2";
+    static final String NODE_A = "100.128.1.1";
+    static final String ATTACKER = "100.128.1.2";
+    static final String NODE_G = "100.128.2.1";
+    static final String GOOD = "100.128.2.2";
+    static final String NODE_A6 = "2a0f:1:1::1";
+    static final String ATTACKER6 = "2a0f:1:1::2";
+    static final String NODE_G6 = "2a0f:1:2::1";
+    static final String GOOD6 = "2a0f:1:2::2";
 
     final NetNs node = NetNs.create("node");
     final NetNs attacker = NetNs.create("bad");
@@ -30,9 +31,9 @@ final class Lab implements AutoCloseable {
 
     /** The attacker's addresses among some filler entries, as a feed would list them. */
     static AddressSet blocklist() {
-        List<String> entries = new ArrayList<>(List.of(ATTACKER, ATTACKER6, "203.0.113.0/24", "2001:db8:ff::/48"));
+        List<String> entries = new ArrayList<>(List.of(ATTACKER, ATTACKER6, "45.0.0.0/24", "2a0f:ff::/48"));
         for (int i = 0; i < 200; i++) {
-            entries.add("100." + (128 + i % 100) + "." + i + ".0/24");
+            entries.add("45." + (1 + i % 100) + "." + i + ".0/24");
         }
         return AddressSet.of(entries);
     }
