@@ -13,4 +13,6 @@ public record AgentConfig(String blocklist, String namespace, String uid, long g
     public static final String CONFIG_KEY = "agent-config.json";
     /** ConfigMap key of the ranges no node may block, one canonical CIDR per line. */
     public static final String PROTECTED_RANGES_KEY = "protected-ranges.txt";
+    /** ConfigMap key of the nodes that should run the agent, one name per line. */
+    public static final String SELECTED_NODES_KEY = "selected-nodes.txt";
 }

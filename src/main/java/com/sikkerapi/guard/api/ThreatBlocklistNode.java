@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ThreatBlocklistNode extends CustomResource<ThreatBlocklistNodeSpec, Void> implements Namespaced {
     /** Label naming the ThreatBlocklist this object (or an agent resource) belongs to. */
     public static final String BLOCKLIST_LABEL = ThreatBlocklist.GROUP + "/blocklist";
+    /** An agent refreshes its report at least this often; three missed refreshes make the node count as failed. */
+    public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofMinutes(5);
     /** Label naming the node a ThreatBlocklistNode reports on. */
     public static final String NODE_LABEL = ThreatBlocklist.GROUP + "/node";
 

@@ -22,6 +22,17 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new TreeMap<>();
 
     static {
+        COMMANDS.put("agent", new Command() {
+            @Override
+            public int run(String[] args) {
+                return com.sikkerapi.guard.agent.AgentCommand.main();
+            }
+
+            @Override
+            public String summary() {
+                return "run the node agent (as the DaemonSet does; configured by its environment)";
+            }
+        });
         COMMANDS.put("validate", new ValidateCommand());
         COMMANDS.put("version", new Command() {
             @Override
@@ -64,7 +75,7 @@ public final class Main {
         COMMANDS.forEach((name, command) -> out.printf("  %-12s %s%n", name, command.summary()));
     }
 
-    static String version() {
+    public static String version() {
         String version = Main.class.getPackage().getImplementationVersion();
         return version == null ? "development build" : version;
     }

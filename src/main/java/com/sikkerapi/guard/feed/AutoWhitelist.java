@@ -36,8 +36,7 @@ public final class AutoWhitelist {
     /** @return addresses and CIDRs as text, each with nothing to parse but an address */
     public static List<String> collect(Sources sources, Collection<URI> endpoints, Collection<String> clusterRanges) {
         List<String> ranges = new ArrayList<>(List.of("127.0.0.0/8", "::1"));
-        ranges.addAll(gatewaysV4(read(sources.ipv4Routes())));
-        ranges.addAll(gatewaysV6(read(sources.ipv6Routes())));
+        ranges.addAll(gateways(sources));
         ranges.addAll(nameservers(read(sources.resolvConf())));
         ranges.addAll(ownAddresses());
         for (URI endpoint : endpoints) {
@@ -45,6 +44,13 @@ public final class AutoWhitelist {
         }
         ranges.addAll(clusterRanges);
         return ranges;
+    }
+
+    /** The node's default gateways, both families: what the self-test checks first. */
+    public static List<String> gateways(Sources sources) {
+        List<String> gateways = new ArrayList<>(gatewaysV4(read(sources.ipv4Routes())));
+        gateways.addAll(gatewaysV6(read(sources.ipv6Routes())));
+        return gateways;
     }
 
     /** Default routes' gateways from /proc/net/route (hexadecimal, little-endian). */

@@ -31,8 +31,7 @@ import java.util.stream.Collectors;
 public final class StatusAggregator {
     public static final String READY = "Ready";
     public static final String DEGRADED = "Degraded";
-    /** An agent refreshes its report at least this often; three missed refreshes make the node count as failed. */
-    public static final Duration HEARTBEAT_INTERVAL = Duration.ofMinutes(5);
+    public static final Duration HEARTBEAT_INTERVAL = ThreatBlocklistNode.HEARTBEAT_INTERVAL;
     static final Duration STALE_AFTER = HEARTBEAT_INTERVAL.multipliedBy(3);
 
     private StatusAggregator() {

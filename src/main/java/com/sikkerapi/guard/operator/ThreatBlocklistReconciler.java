@@ -60,21 +60,21 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace);
         Collection<Node> nodes = ClusterWatch.nodes(context);
         List<String> problems = SpecValidator.validate(blocklist.getSpec());
+        // Computed rather than read from the DaemonSet's status, so it holds where no DaemonSet controller runs and
+        // so that a report can be matched to a node that should have one.
+        Set<String> desired = DesiredNodes.select(nodes, blocklist.getSpec().getNodeSelector(),
+                AgentDaemonSetDependent.tolerations(blocklist));
         if (problems.isEmpty()) {
             List<String> protectedRanges = ProtectedRanges.compute(nodes, ClusterWatch.apiServerEndpoints(context),
                     configuredRanges());
             context.managedWorkflowAndDependentResourceContext()
-                    .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, settings));
+                    .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, desired, settings));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         } else {
             LOG.warnf("%s/%s has an invalid spec, agents keep the last valid one: %s",
                     blocklist.getMetadata().getNamespace(), blocklist.getMetadata().getName(), problems);
         }
 
-        // Computed rather than read from the DaemonSet's status, so it holds where no DaemonSet controller runs and
-        // so that a report can be matched to a node that should have one.
-        Set<String> desired = DesiredNodes.select(nodes, blocklist.getSpec().getNodeSelector(),
-                AgentDaemonSetDependent.tolerations(blocklist));
         Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
         ThreatBlocklistStatus before = blocklist.getStatus();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,

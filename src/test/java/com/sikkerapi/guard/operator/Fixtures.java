@@ -32,7 +32,7 @@ final class Fixtures {
     static ThreatBlocklistNode report(String blocklist, String node, NodePhase phase, long generation,
             Instant heartbeat, long v4, long v6) {
         ThreatBlocklistNode report = new ThreatBlocklistNode();
-        report.setMetadata(new ObjectMetaBuilder().withName(Names.nodeReport(blocklist, node)).build());
+        report.setMetadata(new ObjectMetaBuilder().withName(com.sikkerapi.guard.api.ObjectNames.nodeReport(blocklist, node)).build());
         report.getSpec().setBlocklist(blocklist);
         report.getSpec().setNodeName(node);
         report.getSpec().setPhase(phase);

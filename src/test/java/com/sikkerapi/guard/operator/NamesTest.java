@@ -7,16 +7,16 @@ import org.junit.jupiter.api.Test;
 class NamesTest {
     @Test
     void longNamesAreShortenedStablyAndStayDistinct() {
-        String a = Names.shorten("a".repeat(60) + "-one-agent", 57);
-        String b = Names.shorten("a".repeat(60) + "-two-agent", 57);
-        assertThat(a).hasSizeLessThanOrEqualTo(57).isNotEqualTo(b).isEqualTo(Names.shorten("a".repeat(60) + "-one-agent", 57));
-        assertThat(Names.shorten("short-agent", 57)).isEqualTo("short-agent");
-        assertThat(Names.shorten("x".repeat(40) + "." + "y".repeat(20), 50)).doesNotContain(".-").matches("[a-z0-9.-]+");
+        String a = com.sikkerapi.guard.api.ObjectNames.shorten("a".repeat(60) + "-one-agent", 57);
+        String b = com.sikkerapi.guard.api.ObjectNames.shorten("a".repeat(60) + "-two-agent", 57);
+        assertThat(a).hasSizeLessThanOrEqualTo(57).isNotEqualTo(b).isEqualTo(com.sikkerapi.guard.api.ObjectNames.shorten("a".repeat(60) + "-one-agent", 57));
+        assertThat(com.sikkerapi.guard.api.ObjectNames.shorten("short-agent", 57)).isEqualTo("short-agent");
+        assertThat(com.sikkerapi.guard.api.ObjectNames.shorten("x".repeat(40) + "." + "y".repeat(20), 50)).doesNotContain(".-").matches("[a-z0-9.-]+");
     }
 
     @Test
     void nodeReportNameJoinsBlocklistAndNode() {
-        assertThat(Names.nodeReport("default-blocklist", "worker-1")).isEqualTo("default-blocklist.worker-1");
-        assertThat(Names.nodeReport("b", "n".repeat(300))).hasSizeLessThanOrEqualTo(253);
+        assertThat(com.sikkerapi.guard.api.ObjectNames.nodeReport("default-blocklist", "worker-1")).isEqualTo("default-blocklist.worker-1");
+        assertThat(com.sikkerapi.guard.api.ObjectNames.nodeReport("b", "n".repeat(300))).hasSizeLessThanOrEqualTo(253);
     }
 }

@@ -1,0 +1,158 @@
+package com.sikkerapi.guard.agent;
+
+import com.sikkerapi.guard.api.Durations;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.feed.AutoWhitelist;
+import com.sikkerapi.guard.feed.FeedClient;
+import com.sikkerapi.guard.feed.FeedPuller;
+import com.sikkerapi.guard.firewall.Commands;
+import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
+import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
+import com.sikkerapi.guard.firewall.ipset.Naming;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code sikkerguard agent}: one node's agent for one blocklist, as the DaemonSet runs it. Restores the last good
+ * list at once, then pulls every pullInterval and at once when the operator changes its configuration, reporting
+ * each cycle in the node's ThreatBlocklistNode. On SIGTERM it removes everything it made only when its blocklist is
+ * gone or this node is no longer selected; on a plain restart or an upgrade it leaves the rules for its successor.
+ */
+public final class AgentCommand {
+    private static final Logger LOG = Logger.getLogger(AgentCommand.class);
+    /** A failed pull is tried again after this, or after the pull interval when that is shorter. */
+    static final Duration RETRY = Duration.ofMinutes(5);
+
+    private final AgentEnvironment env;
+    private final KubernetesClient client;
+    private final IpsetFirewall firewall;
+    private final AgentLoop loop;
+    private final NodeReporter reporter;
+    private final ConfigWatch watch = new ConfigWatch();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    AgentCommand(AgentEnvironment env, KubernetesClient client, Commands commands) {
+        this.env = env;
+        this.client = client;
+        this.firewall = new IpsetFirewall(commands, Naming.of(env.namespace(), env.blocklist()),
+                IptablesFlavour.detect(commands), env.stateDir());
+        this.loop = new AgentLoop(firewall, new FeedPuller(new FeedClient(FeedClient.Settings.DEFAULTS, Optional.empty()),
+                env.stateDir().resolve("feeds")), new LastGoodList(env.stateDir()),
+                env.apiKeyFile().orElse(env.stateDir().resolve("no-api-key")), AutoWhitelist.Sources.NODE,
+                endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints));
+        this.reporter = new NodeReporter(client, env.namespace(), env.node());
+    }
+
+    public static int main() {
+        AgentEnvironment env = AgentEnvironment.from(System.getenv());
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        AgentCommand agent = new AgentCommand(env, client, Commands.local());
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "sikkerguard-shutdown"));
+        agent.run();
+        return 0;
+    }
+
+    void run() {
+        LOG.infof("sikkerguard agent for %s/%s on node %s", env.namespace(), env.blocklist(), env.node());
+        watch.start(client, env.namespace(), env.configMap());
+        long seen = -1;
+        boolean restored = false;
+        long generation = -1;
+        try {
+            while (running) {
+                Optional<ConfigWatch.Snapshot> snapshot = watch.current();
+                if (snapshot.isEmpty()) {
+                    watch.awaitChange(watch.version(), Duration.ofSeconds(10));
+                    continue;
+                }
+                seen = watch.version();
+                AgentLoop.Config config = snapshot.get().config();
+                if (!restored) {
+                    loop.restore(config).ifPresent(outcome -> report(config, outcome));
+                    restored = true;
+                }
+                boolean changed = config.agent().generation() != generation;
+                generation = config.agent().generation();
+                AgentLoop.Outcome outcome = loop.cycle(config, changed);
+                report(config, outcome);
+                Duration interval = Durations.parse(config.spec().getPullInterval());
+                Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
+                // Wake up for the heartbeat as well, so a quiet node still shows it is alive.
+                Instant next = Instant.now().plus(wait);
+                while (running && watch.version() == seen && Instant.now().isBefore(next)) {
+                    watch.awaitChange(seen, min(Duration.between(Instant.now(), next),
+                            ThreatBlocklistNode.HEARTBEAT_INTERVAL));
+                    if (watch.version() == seen) {
+                        reporter.publish(config.agent(), Instant.now());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.errorf(e, "The agent loop stopped");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
+        reporter.record(config.agent(), outcome, Instant.now());
+        reporter.publish(config.agent(), Instant.now());
+    }
+
+    /** SIGTERM: leave the rules for a successor, unless this agent is leaving the node for good. */
+    void shutdown() {
+        running = false;
+        watch.wake();
+        try {
+            ConfigWatch.await(stopped, Duration.ofSeconds(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Optional<ConfigWatch.Snapshot> snapshot = watch.current();
+        boolean deselected = snapshot.map(s -> !s.selectedNodes().isEmpty()
+                && !s.selectedNodes().contains(env.node())).orElse(false);
+        boolean gone = blocklistGone();
+        if (gone || deselected) {
+            LOG.infof("Removing this node's rules and sets: %s", gone ? "the blocklist was deleted"
+                    : "this node is no longer selected");
+            firewall.remove();
+            try {
+                new LastGoodList(env.stateDir()).delete();
+            } catch (java.io.IOException e) {
+                LOG.warnf("Could not delete the saved list: %s", e.getMessage());
+            }
+            snapshot.ifPresent(s -> reporter.delete(s.config().agent()));
+        } else {
+            LOG.info("Stopping for a restart: the rules stay in place for the next agent");
+        }
+        watch.close();
+        client.close();
+    }
+
+    /** Deleted, or being deleted. An unreachable API server is not taken as a deletion: the rules stay. */
+    private boolean blocklistGone() {
+        try {
+            ThreatBlocklist blocklist = client.resources(ThreatBlocklist.class).inNamespace(env.namespace())
+                    .withName(env.blocklist()).get();
+            return blocklist == null || blocklist.getMetadata().getDeletionTimestamp() != null;
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

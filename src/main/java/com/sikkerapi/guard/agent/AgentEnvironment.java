@@ -1,0 +1,31 @@
+package com.sikkerapi.guard.agent;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the DaemonSet's pod template tells the agent, through its environment (see AgentDaemonSetDependent).
+ *
+ * @param stateDir this blocklist's folder in the node's state folder (the hostPath), kept across restarts
+ */
+public record AgentEnvironment(String blocklist, String namespace, String node, String configMap, Path stateDir,
+        Optional<Path> apiKeyFile) {
+
+    public static AgentEnvironment from(Map<String, String> env) {
+        String blocklist = required(env, "SIKKERGUARD_BLOCKLIST");
+        String namespace = required(env, "POD_NAMESPACE");
+        return new AgentEnvironment(blocklist, namespace, required(env, "NODE_NAME"),
+                required(env, "SIKKERGUARD_CONFIGMAP"),
+                Path.of(required(env, "SIKKERGUARD_STATE_DIR")).resolve(namespace + "_" + blocklist),
+                Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("environment variable " + name + " is not set (the DaemonSet sets it)");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,130 @@
+package com.sikkerapi.guard.agent;
+
+import com.sikkerapi.guard.api.AgentConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's ConfigMap, watched through the API (one object, by name), so that a spec change reaches the node in
+ * seconds. The informer reconnects by itself when the API server comes back.
+ */
+final class ConfigWatch implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ConfigWatch.class);
+
+    /** The operator's configuration as the agent uses it. */
+    record Snapshot(AgentLoop.Config config, Set<String> selectedNodes) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile Snapshot current;
+    private long version;
+    private SharedIndexInformer<ConfigMap> informer;
+
+    ConfigWatch start(KubernetesClient client, String namespace, String name) {
+        // One object, by name: the Role allows list and watch of exactly this ConfigMap.
+        informer = client.configMaps().inNamespace(namespace).withName(name).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ConfigMap configMap) {
+                update(configMap);
+            }
+
+            @Override
+            public void onUpdate(ConfigMap before, ConfigMap after) {
+                update(after);
+            }
+
+            @Override
+            public void onDelete(ConfigMap configMap, boolean unknownFinalState) {
+                // Deleted with the blocklist: the shutdown that follows decides what to remove.
+            }
+        });
+        return this;
+    }
+
+    static Snapshot parse(ConfigMap configMap) {
+        AgentConfig agent = Serialization.unmarshal(configMap.getData().get(AgentConfig.CONFIG_KEY), AgentConfig.class);
+        List<String> ranges = lines(configMap.getData().get(AgentConfig.PROTECTED_RANGES_KEY));
+        Set<String> nodes = Set.copyOf(lines(configMap.getData().get(AgentConfig.SELECTED_NODES_KEY)));
+        return new Snapshot(new AgentLoop.Config(agent, ranges), nodes);
+    }
+
+    private static List<String> lines(String text) {
+        return text == null ? List.of() : text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    private void update(ConfigMap configMap) {
+        try {
+            Snapshot next = parse(configMap);
+            lock.lock();
+            try {
+                current = next;
+                version++;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("Ignoring an unreadable agent ConfigMap (keeping the last one): %s", e.getMessage());
+        }
+    }
+
+    Optional<Snapshot> current() {
+        return Optional.ofNullable(current);
+    }
+
+    long version() {
+        lock.lock();
+        try {
+            return version;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the configuration changes past {@code seen}, or the timeout passes. */
+    void awaitChange(long seen, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = timeout.toNanos();
+            while (version == seen && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes a waiting loop (used on shutdown). */
+    void wake() {
+        lock.lock();
+        try {
+            version++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+
+    static boolean await(java.util.concurrent.CountDownLatch latch, Duration timeout) throws InterruptedException {
+        return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,102 @@
+package com.sikkerapi.guard.agent;
+
+import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.Rfc3339;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes this node's ThreatBlocklistNode with server-side apply under the agent's own field manager. An API server
+ * that cannot be reached costs a log line, never a blocked loop: the node keeps blocking and the next report catches
+ * up. Reports carry no credential (the key never leaves its mounted file).
+ */
+public final class NodeReporter {
+    public static final String FIELD_MANAGER = "sikkerguard-agent";
+    private static final Logger LOG = Logger.getLogger(NodeReporter.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String node;
+    private final ThreatBlocklistNodeSpec report = new ThreatBlocklistNodeSpec();
+    private long rollbacks;
+
+    public NodeReporter(KubernetesClient client, String namespace, String node) {
+        this.client = client;
+        this.namespace = namespace;
+        this.node = node;
+    }
+
+    /** Folds a cycle's outcome into the report (times and counters accumulate). */
+    public void record(AgentConfig config, AgentLoop.Outcome outcome, Instant now) {
+        String at = Rfc3339.format(now);
+        report.setBlocklist(config.blocklist());
+        report.setNodeName(node);
+        report.setPhase(outcome.phase());
+        report.setEntries(outcome.entries());
+        report.setLastPullResult(outcome.pullResult());
+        if (!"Failed".equals(outcome.pullResult()) && !"Restored".equals(outcome.pullResult())) {
+            report.setLastPull(at);
+            report.setObservedGeneration(config.generation());
+        }
+        if ("Success".equals(outcome.pullResult()) && outcome.errorReason() == null) {
+            report.setLastApply(at);
+        }
+        if (outcome.rolledBack()) {
+            rollbacks++;
+        }
+        report.setRollbacks(rollbacks);
+        if (outcome.errorReason() != null) {
+            report.setLastErrorReason(outcome.errorReason());
+            report.setLastErrorMessage(outcome.errorMessage());
+            report.setLastErrorTime(at);
+        } else if (outcome.phase().isHealthy()) {
+            report.setLastErrorReason(null);
+            report.setLastErrorMessage(null);
+            report.setLastErrorTime(null);
+        }
+    }
+
+    /** Writes the report (and the heartbeat); false when the API server could not be reached. */
+    public boolean publish(AgentConfig config, Instant now) {
+        report.setHeartbeat(Rfc3339.format(now));
+        report.setAgentVersion(com.sikkerapi.guard.cli.Main.version());
+        ThreatBlocklistNode object = new ThreatBlocklistNode();
+        object.setMetadata(new ObjectMetaBuilder()
+                .withName(com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node))
+                .withNamespace(namespace)
+                .withLabels(Map.of(ThreatBlocklistNode.BLOCKLIST_LABEL, config.blocklist(),
+                        ThreatBlocklistNode.NODE_LABEL, node))
+                .addNewOwnerReference().withApiVersion(ThreatBlocklist.GROUP + "/" + ThreatBlocklist.VERSION)
+                .withKind("ThreatBlocklist").withName(config.blocklist()).withUid(config.uid()).endOwnerReference()
+                .build());
+        object.setSpec(report);
+        try {
+            client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            return true;
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Could not write the node report (will retry): %s", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Removes this node's report, when the agent leaves the node (the blocklist's deletion removes it anyway). */
+    public void delete(AgentConfig config) {
+        try {
+            client.resources(ThreatBlocklistNode.class).inNamespace(namespace)
+                    .withName(com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node)).delete();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Could not delete the node report: %s", e.getMessage());
+        }
+    }
+
+    ThreatBlocklistNodeSpec report() {
+        return report;
+    }
+}

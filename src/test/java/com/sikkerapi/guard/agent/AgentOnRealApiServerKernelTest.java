@@ -1,0 +1,137 @@
+package com.sikkerapi.guard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.firewall.LabAccess;
+import com.sikkerapi.guard.testing.Manifests;
+import com.sikkerapi.guard.testing.RealApiServerProfile;
+import com.sikkerapi.guard.testing.RealCluster;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator, a real API server and an agent that uses its own ServiceAccount token (so RBAC is the real one);
+ * the agent's firewall work happens in a node namespace. Covers the life of a blocklist on a node: enforce, report,
+ * take a spec change, survive a restart (rules left for the successor, who adopts them), and leave the node's
+ * firewall exactly as before when the blocklist is deleted.
+ */
+@QuarkusTest
+@TestProfile(RealApiServerProfile.class)
+@Tag("kernel")
+@Tag("real-apiserver")
+class AgentOnRealApiServerKernelTest {
+    private final RealCluster cluster = new RealCluster();
+
+    @TempDir
+    Path state;
+
+    private KubernetesClient agentClient(String namespace, String serviceAccount) {
+        String token = cluster.server().kubectl("-n", namespace, "create", "token", serviceAccount).check().stdout()
+                .strip();
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.server().url()).withOauthToken(token)
+                .withTrustCerts(true).withNamespace(namespace).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private AgentCommand agent(LabAccess lab, String node) {
+        AgentEnvironment env = AgentEnvironment.from(Map.of("SIKKERGUARD_BLOCKLIST", "edge", "POD_NAMESPACE", "agent-e2e",
+                "NODE_NAME", node, "SIKKERGUARD_CONFIGMAP", "edge-agent", "SIKKERGUARD_STATE_DIR", state.toString()));
+        return new AgentCommand(env, agentClient("agent-e2e", "edge-agent"), lab.node().commands());
+    }
+
+    private ThreatBlocklistNode report(String node) {
+        return cluster.client().resources(ThreatBlocklistNode.class).inNamespace("agent-e2e")
+                .withName("edge." + node).get();
+    }
+
+    @Test
+    void enforcesReportsFollowsTheSpecAndLeavesNoTraceWhenDeleted() throws Exception {
+        AtomicReference<String> feed = new AtomicReference<>(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/list", exchange -> {
+            byte[] body = feed.get().getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try (LabAccess lab = new LabAccess()) {
+            String before = lab.snapshot();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/list";
+            cluster.node("agent-e2e-node", Map.of("pool", "agent-e2e"), "192.0.2.61", "10.244.61.0/24");
+            cluster.apply(Manifests.namespace("agent-e2e"));
+            String spec = """
+                    apiVersion: guard.sikkerapi.com/v1alpha1
+                    kind: ThreatBlocklist
+                    metadata: {name: edge, namespace: agent-e2e}
+                    spec:
+                      source: {feeds: [{name: test, url: '%s'}]}
+                      nodeSelector: {pool: agent-e2e}
+                      pullInterval: 1h
+                    """.formatted(url);
+            cluster.apply(spec);
+            await().atMost(RealCluster.WAIT).until(() -> cluster.client().configMaps().inNamespace("agent-e2e")
+                    .withName("edge-agent").get() != null);
+
+            AgentCommand first = agent(lab, "agent-e2e-node");
+            Thread thread = new Thread(first::run);
+            thread.start();
+            await().atMost(RealCluster.WAIT).untilAsserted(() -> {
+                assertThat(report("agent-e2e-node")).isNotNull();
+                assertThat(report("agent-e2e-node").getSpec().getPhase()).isEqualTo(NodePhase.Enforcing);
+            });
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
+            assertThat(report("agent-e2e-node").getMetadata().getManagedFields())
+                    .anyMatch(f -> f.getManager().equals(NodeReporter.FIELD_MANAGER));
+            cluster.awaitBlocklist("agent-e2e", "edge", b -> "1/1".equals(b.getStatus().getNodes().summary())
+                    && b.getStatus().getEntries().total() == 2);
+
+            // A spec change reaches the node without a restart: whitelisting the attacker lets it in again.
+            cluster.apply(spec + "  whitelist: ['" + LabAccess.ATTACKER + "']\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lab.attacker().ping(LabAccess.NODE_A));
+            cluster.apply(spec);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
+
+            // SIGTERM for a restart: the rules stay, and the successor adopts them.
+            first.shutdown();
+            thread.join(20_000);
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("still blocked between two agents").isFalse();
+            AgentCommand second = agent(lab, "agent-e2e-node");
+            Thread secondThread = new Thread(second::run);
+            secondThread.start();
+            await().atMost(RealCluster.WAIT).until(() -> "Restored".equals(report("agent-e2e-node").getSpec()
+                    .getLastPullResult()) || report("agent-e2e-node").getSpec().getObservedGeneration() == 3);
+            assertThat(lab.node().run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                    .filter(l -> l.contains("SIKKERGUARD"))).hasSize(1);
+
+            // The blocklist is deleted (v1.20 runs no garbage collector here: the agent decides from the API).
+            cluster.server().kubectl("-n", "agent-e2e", "delete", "tbl", "edge", "--wait=false").check();
+            await().atMost(RealCluster.WAIT).until(() -> cluster.blocklist("agent-e2e", "edge") == null);
+            second.shutdown();
+            secondThread.join(20_000);
+            assertThat(lab.snapshot()).isEqualTo(before);
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
+        } finally {
+            server.stop(0);
+        }
+    }
+}
