@@ -10,6 +10,8 @@ import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.Ipv4RangeSet;
+import com.sikkerapi.guard.testing.NetNs;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,5 +138,72 @@ class IpsetFirewallKernelTest {
             assertThat(lab.node.run("ipset", "list", "-n").output()).doesNotContain(firewall.names().next4());
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
         }
+    }
+
+    @Test
+    void withThePreroutingHookTrafficDnatedToAPodIsDroppedToo() {
+        try (Lab lab = new Lab(); NetNs pod = NetNs.create("pod")) {
+            // kube-proxy's NodePort in miniature: the node forwards port 30080 to a pod behind it.
+            NetNs.link(lab.node, List.of("10.244.7.1/24"), pod, List.of("10.244.7.2/24"));
+            pod.run("ip", "route", "add", "default", "via", "10.244.7.1").check();
+            lab.node.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check(); // the namespace's own sysctl
+            lab.node.run("iptables-nft", "-t", "nat", "-A", "PREROUTING", "-p", "tcp", "--dport", "30080", "-j", "DNAT",
+                    "--to-destination", "10.244.7.2:8080").check();
+            pod.serveHello(8080);
+            assertThat(lab.attacker.connects(Lab.NODE_A, 30080)).as("the NodePort works").isTrue();
+
+            IpsetFirewall prerouting = firewall(lab, IptablesFlavour.NFT);
+            prerouting.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.INPUT));
+            assertThat(lab.attacker.connects(Lab.NODE_A, 30080)).as("INPUT never sees forwarded traffic").isTrue();
+            prerouting.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(lab.attacker.connects(Lab.NODE_A, 30080)).isFalse();
+            assertThat(lab.good.connects(Lab.NODE_G, 30080)).isTrue();
+        }
+    }
+
+    @Test
+    void aSwapUnderAFloodLetsNoListedPacketThrough() {
+        try (Lab lab = new Lab()) {
+            IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
+            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            // What reaches the node, per source, counted after our hook (mangle INPUT comes after raw PREROUTING).
+            for (String source : new String[] {Lab.ATTACKER, Lab.GOOD}) {
+                lab.node.run("iptables-nft", "-t", "mangle", "-A", "INPUT", "-s", source, "-p", "udp").check();
+            }
+            // Small UDP datagrams as fast as socat can send them, for six seconds from each side.
+            Process badFlood = lab.attacker.start("timeout", "6", "socat", "-u", "-b", "64", "/dev/zero",
+                    "UDP4-SENDTO:" + Lab.NODE_A + ":9999");
+            Process goodFlood = lab.good.start("timeout", "6", "socat", "-u", "-b", "64", "/dev/zero",
+                    "UDP4-SENDTO:" + Lab.NODE_G + ":9999");
+            NetNs.sleep(500);
+            for (int swap = 0; swap < 10; swap++) {
+                // Each list holds the attacker among different filler, so every apply really swaps a new set in.
+                AddressSet list = Lab.blocklist().union(AddressSet.of(List.of("46.0." + swap + ".0/24")));
+                firewall.apply(list, enforcement(EnforcementSpec.Hook.PREROUTING));
+            }
+            try {
+                badFlood.waitFor();
+                goodFlood.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String counted = lab.node.run("iptables-nft", "-t", "mangle", "-L", "INPUT", "-v", "-n", "-x").output();
+            long fromAttacker = packets(counted, Lab.ATTACKER);
+            long fromGood = packets(counted, Lab.GOOD);
+            String dropped = lab.node.run("iptables-nft", "-t", "raw", "-L", firewall.names().chain(), "-v", "-n", "-x")
+                    .output();
+            long droppedByRule = dropped.lines().filter(l -> l.contains("match-set")).mapToLong(
+                    l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
+            System.out.printf("flood: %d attacker packets dropped by the rule, %d reached the node; %d good packets "
+                    + "reached it%n", droppedByRule, fromAttacker, fromGood);
+            assertThat(fromAttacker).isZero();
+            assertThat(droppedByRule).isGreaterThan(10_000);
+            assertThat(fromGood).isGreaterThan(10_000);
+        }
+    }
+
+    private static long packets(String listing, String source) {
+        return listing.lines().filter(l -> l.contains(" " + source + " ")).mapToLong(
+                l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
     }
 }
