@@ -33,6 +33,21 @@ public final class Main {
                 return "run the node agent (as the DaemonSet does; configured by its environment)";
             }
         });
+        COMMANDS.put("cleanup", new Command() {
+            @Override
+            public int run(String[] args) {
+                var removed = com.sikkerapi.guard.firewall.ipset.Cleanup.run(
+                        com.sikkerapi.guard.firewall.Commands.local());
+                removed.forEach(line -> System.out.println("removed " + line));
+                System.out.println(removed.isEmpty() ? "nothing to remove" : removed.size() + " objects removed");
+                return 0;
+            }
+
+            @Override
+            public String summary() {
+                return "remove every sikkerguard rule, chain and set from this node (cleaning up by hand)";
+            }
+        });
         COMMANDS.put("validate", new ValidateCommand());
         COMMANDS.put("version", new Command() {
             @Override

@@ -206,4 +206,28 @@ class IpsetFirewallKernelTest {
         return listing.lines().filter(l -> l.contains(" " + source + " ")).mapToLong(
                 l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
     }
+
+    @Test
+    void cleanupRemovesEverySikkerguardObjectOfEveryBlocklistAndNothingElse() {
+        try (Lab lab = new Lab()) {
+            lab.node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT")
+                    .check();
+            lab.node.run("ipset", "create", "someone-elses", "hash:ip").check();
+            String before = lab.snapshot();
+            new IpsetFirewall(lab.node.commands(), Naming.of("a", "one"), IptablesFlavour.NFT, state)
+                    .apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            new IpsetFirewall(lab.node.commands(), Naming.of("b", "two"), IptablesFlavour.LEGACY, state.resolve("b"))
+                    .apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.INPUT));
+            List<String> removed = com.sikkerapi.guard.firewall.ipset.Cleanup.run(lab.node.commands());
+            assertThat(removed).hasSizeGreaterThanOrEqualTo(12);
+            assertThat(lab.node.run("ipset", "list", "-n").output().strip()).isEqualTo("someone-elses");
+            for (String save : new String[] {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",
+                    "ip6tables-legacy-save"}) {
+                assertThat(lab.node.run(save).output()).doesNotContain("SIKKERGUARD");
+            }
+            assertThat(lab.node.run("iptables-nft-save").output()).contains("--dport 9 -j ACCEPT");
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isTrue();
+            assertThat(before).contains("someone-elses");
+        }
+    }
 }
