@@ -119,8 +119,8 @@ public final class AgentCommand {
             Thread.currentThread().interrupt();
         }
         Optional<ConfigWatch.Snapshot> snapshot = watch.current();
-        boolean deselected = snapshot.map(s -> !s.selectedNodes().isEmpty()
-                && !s.selectedNodes().contains(env.node())).orElse(false);
+        boolean deselected = snapshot.flatMap(ConfigWatch.Snapshot::selectedNodes)
+                .map(nodes -> !nodes.contains(env.node())).orElse(false);
         boolean gone = blocklistGone();
         if (gone || deselected) {
             LOG.infof("Removing this node's rules and sets: %s", gone ? "the blocklist was deleted"

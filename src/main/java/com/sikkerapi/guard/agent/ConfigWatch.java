@@ -22,8 +22,13 @@ import org.jboss.logging.Logger;
 final class ConfigWatch implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConfigWatch.class);
 
-    /** The operator's configuration as the agent uses it. */
-    record Snapshot(AgentLoop.Config config, Set<String> selectedNodes) {
+    /**
+     * The operator's configuration as the agent uses it.
+     *
+     * @param selectedNodes the nodes that should run the agent; empty when none should, absent when the operator
+     *        did not say (then no shutdown is taken for a deselection)
+     */
+    record Snapshot(AgentLoop.Config config, Optional<Set<String>> selectedNodes) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,7 +61,8 @@ final class ConfigWatch implements AutoCloseable {
     static Snapshot parse(ConfigMap configMap) {
         AgentConfig agent = Serialization.unmarshal(configMap.getData().get(AgentConfig.CONFIG_KEY), AgentConfig.class);
         List<String> ranges = lines(configMap.getData().get(AgentConfig.PROTECTED_RANGES_KEY));
-        Set<String> nodes = Set.copyOf(lines(configMap.getData().get(AgentConfig.SELECTED_NODES_KEY)));
+        Optional<Set<String>> nodes = Optional.ofNullable(configMap.getData().get(AgentConfig.SELECTED_NODES_KEY))
+                .map(text -> Set.copyOf(lines(text)));
         return new Snapshot(new AgentLoop.Config(agent, ranges), nodes);
     }
 

@@ -33,7 +33,8 @@ public class AgentConfigMapDependent extends AgentDependent<ConfigMap> {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(AgentConfig.CONFIG_KEY, Serialization.asJson(config));
         data.put(AgentConfig.PROTECTED_RANGES_KEY, String.join("\n", plan.protectedRanges()) + "\n");
-        data.put(AgentConfig.SELECTED_NODES_KEY, String.join("\n", plan.selectedNodes()) + "\n");
+        data.put(AgentConfig.SELECTED_NODES_KEY, plan.selectedNodes().isEmpty() ? ""
+                : String.join("\n", plan.selectedNodes()) + "\n");
         return new ConfigMapBuilder().withMetadata(metadata(blocklist)).withData(data).build();
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.sikkerapi.guard.testing.NetNs;
 
 /**
  * The operator, a real API server and an agent that uses its own ServiceAccount token (so RBAC is the real one);
@@ -52,10 +53,57 @@ class AgentOnRealApiServerKernelTest {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    private AgentCommand agent(LabAccess lab, String node) {
-        AgentEnvironment env = AgentEnvironment.from(Map.of("SIKKERGUARD_BLOCKLIST", "edge", "POD_NAMESPACE", "agent-e2e",
+    private AgentCommand agent(LabAccess lab, String namespace, String node) {
+        AgentEnvironment env = AgentEnvironment.from(Map.of("SIKKERGUARD_BLOCKLIST", "edge", "POD_NAMESPACE", namespace,
                 "NODE_NAME", node, "SIKKERGUARD_CONFIGMAP", "edge-agent", "SIKKERGUARD_STATE_DIR", state.toString()));
-        return new AgentCommand(env, agentClient("agent-e2e", "edge-agent"), lab.node().commands());
+        return new AgentCommand(env, agentClient(namespace, "edge-agent"), lab.node().commands());
+    }
+
+    private AgentCommand agent(LabAccess lab, String node) {
+        return agent(lab, "agent-e2e", node);
+    }
+
+    @Test
+    void aNodeThatIsNoLongerSelectedIsLeftCleanWhenItsAgentStops() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/list", exchange -> {
+            byte[] body = (LabAccess.ATTACKER + "\n45.9.9.0/24\n").getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try (LabAccess lab = new LabAccess()) {
+            String before = lab.snapshot();
+            cluster.node("deselect-node", Map.of("pool", "deselect"), "192.0.2.71", "10.244.71.0/24");
+            cluster.apply(Manifests.namespace("deselect"));
+            String spec = """
+                    apiVersion: guard.sikkerapi.com/v1alpha1
+                    kind: ThreatBlocklist
+                    metadata: {name: edge, namespace: deselect}
+                    spec:
+                      source: {feeds: [{name: test, url: 'http://127.0.0.1:%d/list'}]}
+                      nodeSelector: {pool: %s}
+                    """;
+            cluster.apply(spec.formatted(server.getAddress().getPort(), "deselect"));
+            await().atMost(RealCluster.WAIT).until(() -> cluster.client().configMaps().inNamespace("deselect")
+                    .withName("edge-agent").get() != null);
+            AgentCommand agent = agent(lab, "deselect", "deselect-node");
+            Thread thread = new Thread(agent::run);
+            thread.start();
+            await().atMost(RealCluster.WAIT).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
+
+            // The admin narrows the selector; the DaemonSet controller would now stop this node's agent.
+            cluster.apply(spec.formatted(server.getAddress().getPort(), "elsewhere"));
+            await().atMost(RealCluster.WAIT).until(() -> !cluster.client().configMaps().inNamespace("deselect")
+                    .withName("edge-agent").get().getData().get("selected-nodes.txt").contains("deselect-node"));
+            NetNs.sleep(1000); // the agent's watch sees the new ConfigMap
+            agent.shutdown();
+            thread.join(20_000);
+            assertThat(lab.snapshot()).isEqualTo(before);
+        } finally {
+            server.stop(0);
+        }
     }
 
     private ThreatBlocklistNode report(String node) {
