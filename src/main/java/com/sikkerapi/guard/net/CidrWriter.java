@@ -14,20 +14,31 @@ public final class CidrWriter {
     }
 
     public static void write(AddressSet set, OutputStream out) throws IOException {
-        write(set, out, null, set.v4());
+        write(set, out, null, set.v4(), new byte[0]);
+    }
+
+    /** Each line prefixed, e.g. {@code add SET } for {@code ipset restore}. */
+    public static void write(AddressSet set, OutputStream out, byte[] linePrefix) throws IOException {
+        write(set, out, null, set.v4(), linePrefix);
     }
 
     /** As {@link #write(AddressSet, OutputStream)}, with the IPv4 part split by a prefix reduction plan. */
     public static void write(AddressSet set, OutputStream out, PrefixReduction reduction, Ipv4RangeSet v4)
             throws IOException {
+        write(set, out, reduction, v4, new byte[0]);
+    }
+
+    private static void write(AddressSet set, OutputStream out, PrefixReduction reduction, Ipv4RangeSet v4,
+            byte[] linePrefix) throws IOException {
         byte[] buf = new byte[1 << 16];
         int[] used = {0};
         IOException[] failure = {null};
         Ipv4RangeSet.CidrSink ipv4 = (address, prefix) -> {
-            if (used[0] > buf.length - 20) {
+            if (used[0] > buf.length - 20 - linePrefix.length) {
                 used[0] = flush(out, buf, used[0], failure);
             }
-            used[0] = appendIpv4(buf, used[0], address, prefix);
+            System.arraycopy(linePrefix, 0, buf, used[0], linePrefix.length);
+            used[0] = appendIpv4(buf, used[0] + linePrefix.length, address, prefix);
         };
         if (reduction == null) {
             v4.forEachCidr(ipv4);
@@ -38,7 +49,7 @@ public final class CidrWriter {
         StringBuilder line = new StringBuilder(48);
         set.v6().forEachCidr((hi, lo, prefix) -> {
             line.setLength(0);
-            line.append(Cidr.v6(hi, lo, prefix)).append('\n');
+            line.append(new String(linePrefix, StandardCharsets.US_ASCII)).append(Cidr.v6(hi, lo, prefix)).append('\n');
             byte[] bytes = line.toString().getBytes(StandardCharsets.US_ASCII);
             if (used[0] > buf.length - bytes.length) {
                 used[0] = flush(out, buf, used[0], failure);

@@ -5,12 +5,10 @@ import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.Firewall;
 import com.sikkerapi.guard.firewall.FirewallException;
 import com.sikkerapi.guard.net.AddressSet;
-import com.sikkerapi.guard.net.Cidr;
+import com.sikkerapi.guard.net.CidrWriter;
 import com.sikkerapi.guard.net.Ipv4RangeSet;
 import com.sikkerapi.guard.net.Ipv6RangeSet;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -51,10 +49,14 @@ public final class IpsetFirewall implements Firewall {
 
     @Override
     public void apply(AddressSet list, EnforcementSpec enforcement) {
-        load(false, list.v4().cidrCount(), out -> writeV4(out, names.next4(), list.v4()));
+        java.util.Set<String> sets = java.util.Set.copyOf(commands.run("ipset", "list", "-n").check().output().lines()
+                .toList());
+        load(sets, false, list.v4().cidrCount(), out -> CidrWriter.write(new AddressSet(list.v4(), Ipv6RangeSet.EMPTY), out,
+                add(names.next4())));
         boolean ipv6 = Boolean.TRUE.equals(enforcement.getIpv6());
         if (ipv6) {
-            load(true, list.v6().cidrCount(), out -> writeV6(out, names.next6(), list.v6()));
+            load(sets, true, list.v6().cidrCount(), out -> CidrWriter.write(new AddressSet(Ipv4RangeSet.EMPTY, list.v6()), out,
+                    add(names.next6())));
         }
         boolean prerouting = enforcement.getHook() != EnforcementSpec.Hook.INPUT;
         for (boolean v6 : new boolean[] {false, true}) {
@@ -69,14 +71,16 @@ public final class IpsetFirewall implements Firewall {
         }
     }
 
-    private void load(boolean v6, int count, Commands.Input entries) {
+    private void load(java.util.Set<String> sets, boolean v6, int count, Commands.Input entries) {
         String live = v6 ? names.live6() : names.live4();
         String next = v6 ? names.next6() : names.next4();
         String family = v6 ? "inet6" : "inet";
-        if (!commands.run("ipset", "list", "-n", live).ok()) {
+        if (!sets.contains(live)) {
             commands.run("ipset", "create", live, "hash:net", "family", family).check();
         }
-        commands.run("ipset", "destroy", next); // left over by an agent that died mid-load
+        if (sets.contains(next)) {
+            commands.run("ipset", "destroy", next); // left over by an agent that died mid-load
+        }
         long maxelem = maxelemOverride > 0 ? maxelemOverride : Math.max(DEFAULT_MAXELEM, count + count / 4);
         long hashsize = Long.highestOneBit(Math.max(1024, count / 2));
         String header = "create " + next + " hash:net family " + family + " hashsize " + hashsize + " maxelem "
@@ -93,61 +97,29 @@ public final class IpsetFirewall implements Firewall {
         }
     }
 
-    private static void writeV4(OutputStream out, String set, Ipv4RangeSet list) throws IOException {
-        byte[] prefix = ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
-        StringBuilder line = new StringBuilder(24);
-        try {
-            list.forEachCidr((address, length) -> {
-                line.setLength(0);
-                line.append(Cidr.v4(address, length)).append('\n');
-                write(out, prefix, line);
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    private static void writeV6(OutputStream out, String set, Ipv6RangeSet list) throws IOException {
-        byte[] prefix = ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
-        StringBuilder line = new StringBuilder(48);
-        try {
-            list.forEachCidr((hi, lo, length) -> {
-                line.setLength(0);
-                line.append(Cidr.v6(hi, lo, length)).append('\n');
-                write(out, prefix, line);
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    private static void write(OutputStream out, byte[] prefix, StringBuilder line) {
-        try {
-            out.write(prefix);
-            for (int i = 0; i < line.length(); i++) {
-                out.write(line.charAt(i));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static byte[] add(String set) {
+        return ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
     }
 
     private void ensureRules(boolean v6, boolean prerouting) {
         String table = prerouting ? "raw" : "filter";
         String hook = prerouting ? "PREROUTING" : "INPUT";
         String live = v6 ? names.live6() : names.live4();
-        if (!iptables(v6, "-t", table, "-S", names.chain()).ok()) {
+        // One listing of the table tells what exists; commands run only for what is missing.
+        List<String> rules = iptables(v6, "-t", table, "-S").check().output().lines().toList();
+        if (!rules.contains("-N " + names.chain())) {
             if (flavour == IptablesFlavour.NFT) {
                 createdTables.noteBeforeCreating(v6 ? "ip6" : "ip", table);
             }
             iptables(v6, "-t", table, "-N", names.chain()).check();
         }
         String[] drop = {"-m", "set", "--match-set", live, "src", "-j", "DROP"};
-        if (!iptables(v6, concat(new String[] {"-t", table, "-C", names.chain()}, drop)).ok()) {
+        if (!rules.contains("-A " + names.chain() + " " + String.join(" ", drop))) {
             iptables(v6, concat(new String[] {"-t", table, "-A", names.chain()}, drop)).check();
         }
         String[] jump = {"-m", "comment", "--comment", names.comment(), "-j", names.chain()};
-        int jumps = countJumps(v6, table, hook);
+        long jumps = rules.stream().filter(l -> l.startsWith("-A " + hook + " ") && l.endsWith("-j " + names.chain()))
+                .count();
         if (jumps == 0) {
             iptables(v6, concat(new String[] {"-t", table, "-I", hook, "1"}, jump)).check();
         }
@@ -165,11 +137,15 @@ public final class IpsetFirewall implements Firewall {
     private void removeRules(boolean v6, boolean prerouting) {
         String table = prerouting ? "raw" : "filter";
         String hook = prerouting ? "PREROUTING" : "INPUT";
+        Commands.Result listing = iptables(v6, "-t", table, "-S");
+        if (!listing.ok() || !listing.output().contains(names.chain())) {
+            return; // nothing of ours in this table (the usual case for the hook not in use)
+        }
         for (int jumps = countJumps(v6, table, hook); jumps > 0; jumps--) {
             iptables(v6, "-t", table, "-D", hook, "-m", "comment", "--comment", names.comment(), "-j", names.chain())
                     .check();
         }
-        if (iptables(v6, "-t", table, "-S", names.chain()).ok()) {
+        if (listing.output().lines().anyMatch(l -> l.equals("-N " + names.chain()))) {
             iptables(v6, "-t", table, "-F", names.chain()).check();
             iptables(v6, "-t", table, "-X", names.chain()).check();
         }

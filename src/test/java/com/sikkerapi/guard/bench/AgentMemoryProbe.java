@@ -1,0 +1,52 @@
+package com.sikkerapi.guard.bench;
+
+import com.sikkerapi.guard.feed.ListCollector;
+import com.sikkerapi.guard.feed.ListValidator;
+import com.sikkerapi.guard.feed.PlainTextParser;
+import com.sikkerapi.guard.feed.RejectedLines;
+import com.sikkerapi.guard.feed.ValidationPolicy;
+import com.sikkerapi.guard.feed.ValidationResult;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Run in a child JVM with the agent's flags: what the agent holds with a list of a million entries (the Kubernetes
+ * client with its event loop started, the validated list, the last good list read back). Prints VmRSS and VmHWM.
+ */
+public final class AgentMemoryProbe {
+    private AgentMemoryProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).withRequestRetryBackoffLimit(0).build())
+                .build()) {
+            try {
+                client.configMaps().inNamespace("x").withName("y").get();
+            } catch (RuntimeException expected) {
+                // Nothing listens there; the point is a started client, as in the agent.
+            }
+            ListCollector collector = new ListCollector(8, 32, RejectedLines.IGNORE);
+            try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+                new PlainTextParser().parse(in, collector);
+            }
+            var result = (ValidationResult.Accepted) ListValidator.validate(collector, ValidationPolicy.DEFAULTS, -1);
+            var saved = new com.sikkerapi.guard.agent.LastGoodList(Files.createTempDirectory("probe"));
+            saved.save(result.blocked(), collector.entries());
+            var again = saved.load().orElseThrow();
+            System.gc();
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS") || line.startsWith("VmHWM")) {
+                    System.out.println(line.replaceAll("\\s+", " "));
+                }
+            }
+            System.out.println("entries " + result.blocked().cidrCountV4() + " / " + again.list().cidrCountV4());
+        }
+        // The client's event-loop threads would keep this JVM alive after close.
+        System.exit(0);
+    }
+}
