@@ -65,14 +65,7 @@ class AgentOnRealApiServerKernelTest {
 
     @Test
     void aNodeThatIsNoLongerSelectedIsLeftCleanWhenItsAgentStops() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/list", exchange -> {
-            byte[] body = (LabAccess.ATTACKER + "\n45.9.9.0/24\n").getBytes(StandardCharsets.US_ASCII);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
+        HttpServer server = serve(new AtomicReference<>(LabAccess.ATTACKER + "\n45.9.9.0/24\n"));
         try (LabAccess lab = new LabAccess()) {
             String before = lab.snapshot();
             cluster.node("deselect-node", Map.of("pool", "deselect"), "192.0.2.71", "10.244.71.0/24");
@@ -106,14 +99,8 @@ class AgentOnRealApiServerKernelTest {
         }
     }
 
-    private ThreatBlocklistNode report(String node) {
-        return cluster.client().resources(ThreatBlocklistNode.class).inNamespace("agent-e2e")
-                .withName("edge." + node).get();
-    }
-
-    @Test
-    void enforcesReportsFollowsTheSpecAndLeavesNoTraceWhenDeleted() throws Exception {
-        AtomicReference<String> feed = new AtomicReference<>(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+    /** The feed, served to the agent (in this JVM) on 127.0.0.1. */
+    private static HttpServer serve(AtomicReference<String> feed) throws java.io.IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/list", exchange -> {
             byte[] body = feed.get().getBytes(StandardCharsets.US_ASCII);
@@ -122,6 +109,18 @@ class AgentOnRealApiServerKernelTest {
             exchange.close();
         });
         server.start();
+        return server;
+    }
+
+    private ThreatBlocklistNode report(String node) {
+        return cluster.client().resources(ThreatBlocklistNode.class).inNamespace("agent-e2e")
+                .withName("edge." + node).get();
+    }
+
+    @Test
+    void enforcesReportsFollowsTheSpecAndLeavesNoTraceWhenDeleted() throws Exception {
+        AtomicReference<String> feed = new AtomicReference<>(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+        HttpServer server = serve(feed);
         try (LabAccess lab = new LabAccess()) {
             String before = lab.snapshot();
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/list";

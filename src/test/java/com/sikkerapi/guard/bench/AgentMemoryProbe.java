@@ -35,9 +35,11 @@ public final class AgentMemoryProbe {
                 new PlainTextParser().parse(in, collector);
             }
             var result = (ValidationResult.Accepted) ListValidator.validate(collector, ValidationPolicy.DEFAULTS, -1);
-            var saved = new com.sikkerapi.guard.agent.LastGoodList(Files.createTempDirectory("probe"));
+            Path state = Files.createTempDirectory("probe");
+            var saved = new com.sikkerapi.guard.agent.LastGoodList(state);
             saved.save(result.blocked(), collector.entries());
             var again = saved.load().orElseThrow();
+            FirewallBench.deleteTree(state);
             System.gc();
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS") || line.startsWith("VmHWM")) {

@@ -110,7 +110,17 @@ public final class FirewallBench {
         System.out.println("| --- | --- | --- | --- | --- |");
         rows.forEach(System.out::println);
         System.out.println();
-        packetRate(work);
+        try {
+            packetRate(work);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /**
