@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.Durations;
+import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.feed.AutoWhitelist;
@@ -75,13 +76,22 @@ public final class AgentCommand {
                 }
                 seen = watch.version();
                 AgentLoop.Config config = snapshot.get().config();
-                if (!restored) {
-                    loop.restore(config).ifPresent(outcome -> report(config, outcome));
-                    restored = true;
+                AgentLoop.Outcome outcome;
+                try {
+                    if (!restored) {
+                        loop.restore(config).ifPresent(restoredOutcome -> report(config, restoredOutcome));
+                        restored = true;
+                    }
+                    boolean changed = config.agent().generation() != generation;
+                    outcome = loop.cycle(config, changed);
+                    generation = config.agent().generation();
+                } catch (java.io.IOException | RuntimeException e) {
+                    // One bad cycle (an unreadable key file, a failing tool) must not end the agent: report it and
+                    // try again later; the rules in place stay as they are.
+                    LOG.errorf(e, "Cycle failed");
+                    outcome = AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Failed, null,
+                            "Failed", "AgentError", String.valueOf(e.getMessage()));
                 }
-                boolean changed = config.agent().generation() != generation;
-                generation = config.agent().generation();
-                AgentLoop.Outcome outcome = loop.cycle(config, changed);
                 report(config, outcome);
                 Duration interval = Durations.parse(config.spec().getPullInterval());
                 Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
@@ -97,8 +107,6 @@ public final class AgentCommand {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.errorf(e, "The agent loop stopped");
         } finally {
             stopped.countDown();
         }

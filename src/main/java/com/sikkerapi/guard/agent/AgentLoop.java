@@ -40,7 +40,8 @@ public final class AgentLoop {
     /** What a cycle did, for the node report and the logs. */
     public record Outcome(NodePhase phase, EntryCounts entries, String pullResult, String errorReason,
             String errorMessage, boolean rolledBack) {
-        static Outcome error(NodePhase phase, EntryCounts entries, String pullResult, String reason, String message) {
+        public static Outcome error(NodePhase phase, EntryCounts entries, String pullResult, String reason,
+                String message) {
             return new Outcome(phase, entries, pullResult, reason, message, false);
         }
     }
