@@ -15,9 +15,11 @@ RUN mvn -B -ntp package -DskipTests \
 
 FROM eclipse-temurin:17-jre-jammy
 # ipset and iptables (both the nf_tables and the legacy backend: the agent uses whichever holds the node's rules),
-# iproute2 for routes and addresses, conntrack to flush entries of newly blocked sources.
+# nftables (to remove an nf_tables table the agent created, on removal), iproute2, conntrack, and what the
+# self-test runs after each swap: ping (gateways), getent (DNS, in libc-bin) and socat (the feed endpoint).
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ipset iptables iproute2 conntrack \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ipset iptables nftables iproute2 \
+    conntrack iputils-ping socat \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /
 ENV PATH=/opt/sikkerguard/bin:$PATH
