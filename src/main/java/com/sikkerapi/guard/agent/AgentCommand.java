@@ -122,7 +122,7 @@ public final class AgentCommand {
         running = false;
         watch.wake();
         try {
-            ConfigWatch.await(stopped, Duration.ofSeconds(15));
+            stopped.await(15, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
@@ -128,9 +127,5 @@ final class ConfigWatch implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-    }
-
-    static boolean await(java.util.concurrent.CountDownLatch latch, Duration timeout) throws InterruptedException {
-        return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -95,8 +95,4 @@ public final class NodeReporter {
             LOG.warnf("Could not delete the node report: %s", e.getMessage());
         }
     }
-
-    ThreatBlocklistNodeSpec report() {
-        return report;
-    }
 }

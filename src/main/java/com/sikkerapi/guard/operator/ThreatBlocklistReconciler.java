@@ -5,7 +5,6 @@ import com.sikkerapi.guard.api.ModeReason;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.api.ThreatBlocklistStatus;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Node;
