@@ -53,6 +53,32 @@ class ThreatBlocklistReconcilerMockTest {
                 java.util.Objects::nonNull);
     }
 
+    /**
+     * A full update of the spec from the latest version, read again when the operator's status write got there
+     * first (409), as any client does. (A patch would not bump the generation on the mock server.)
+     */
+    private ThreatBlocklist updateSpec(String namespace, String name,
+            java.util.function.Consumer<com.sikkerapi.guard.api.ThreatBlocklistSpec> change) {
+        // Let the operator finish with the current generation first, so no status write of it is still in flight.
+        await().atMost(WAIT).ignoreExceptions().until(() -> {
+            ThreatBlocklist now = current(namespace, name);
+            return now.getStatus() != null
+                    && java.util.Objects.equals(now.getStatus().getObservedGeneration(), now.getMetadata().getGeneration());
+        });
+        com.sikkerapi.guard.testing.NetNs.sleep(500);
+        for (int attempt = 1; ; attempt++) {
+            ThreatBlocklist latest = current(namespace, name);
+            change.accept(latest.getSpec());
+            try {
+                return client.resource(latest).update();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private ThreatBlocklist current(String namespace, String name) {
         return client.resources(ThreatBlocklist.class).inNamespace(namespace).withName(name).get();
     }
@@ -83,9 +109,7 @@ class ThreatBlocklistReconcilerMockTest {
     void invalidSpecKeepsTheLastGoodAgentConfigAndSaysWhy() {
         create("mock-b", "edge");
         ConfigMap good = eventually(ConfigMap.class, "mock-b", "edge-agent");
-        ThreatBlocklist blocklist = current("mock-b", "edge");
-        blocklist.getSpec().setPullInterval("10s");
-        client.resource(blocklist).update();
+        updateSpec("mock-b", "edge", spec -> spec.setPullInterval("10s"));
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
             var ready = StatusAggregator.find(current("mock-b", "edge").getStatus(), StatusAggregator.READY);
             assertThat(ready.getReason()).isEqualTo("InvalidSpec");
@@ -121,8 +145,7 @@ class ThreatBlocklistReconcilerMockTest {
                     .withLabels(Map.of("pool", "mock-d")).endMetadata().build()).create();
         }
         ThreatBlocklist blocklist = create("mock-d", "edge");
-        blocklist.getSpec().setNodeSelector(Map.of("pool", "mock-d"));
-        blocklist = client.resource(blocklist).update();
+        blocklist = updateSpec("mock-d", "edge", spec -> spec.setNodeSelector(Map.of("pool", "mock-d")));
         long generation = blocklist.getMetadata().getGeneration();
         for (String node : new String[] {"mock-node-1", "mock-node-2"}) {
             ThreatBlocklistNode report = Fixtures.report("edge", node, NodePhase.Enforcing, generation,
