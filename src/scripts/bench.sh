@@ -50,7 +50,7 @@ read -r m s <<< "$(mean "iprange $OUT/one.txt")"; row "one line" "iprange" "$m" 
 
 echo
 echo "in process (no JVM start-up): median of 15 rounds"
-CP="target/test-classes:target/classes:$(ls target/quarkus-app/lib/main/*.jar | tr '\n' ':')"
+CP="target/test-classes:target/classes:$(ls target/quarkus-app/lib/main/*.jar target/quarkus-app/lib/boot/*.jar | tr '\n' ':')"
 core=()
 for input in v4-1m mixed-1m; do
   read -r name lines secs rate <<< "$(java -cp "$CP" com.sikkerapi.guard.bench.FeedCoreBench "$OUT/$input.txt" 15)"
@@ -64,7 +64,7 @@ enforcement=$(java -cp "$CP" com.sikkerapi.guard.bench.FirewallBench 2>/dev/null
 echo "$enforcement"
 [ -s "$OUT/agent-1m.txt" ] || awk 'BEGIN{for(i=0;i<1000000;i++){a=754974720+2*i; printf "%d.%d.%d.%d\n",
   int(a/16777216)%256, int(a/65536)%256, int(a/256)%256, a%256}}' > "$OUT/agent-1m.txt"
-memory=$(java -XX:MaxRAM=320m -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+memory=$(java -XX:MaxRAM=320m -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
   -cp "$CP" com.sikkerapi.guard.bench.AgentMemoryProbe "$OUT/agent-1m.txt" 2>/dev/null | grep VmHWM | awk '{print $2}')
 echo "agent peak RSS holding 1,000,000 entries: $((memory / 1024)) MiB"
 
@@ -104,15 +104,19 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo
   echo "## Enforcement (ipset + iptables, nf_tables backend, raw PREROUTING), in network namespaces"
   echo
-  echo "Apply: median of 3. The floor is \`ipset restore\` of the same entries from a prepared file plus"
-  echo "\`ipset swap\`; sikkerguard's apply also checks the chain and jump of both families in one listing per table"
-  echo "and loads the (empty) IPv6 set; end to end adds the HTTP pull, parsing, validation and aggregation. Packet"
-  echo "rate: small UDP datagrams from an unlisted sender over a veth pair for 3 s, median of 3, counted after the hook."
+  echo "Apply: median of 5 rounds, each the floor then sikkerguard, so both see the same phases of this machine. The"
+  echo "floor is \`ipset restore\` of the same entries from a prepared file plus \`ipset swap\`; sikkerguard's apply"
+  echo "streams the entries into \`ipset restore\` (create, add, swap, destroy the old set: one process per family)"
+  echo "and checks the chain and jump of both families (one listing per table; the first apply of an agent also"
+  echo "lists the sets and the other hook's table, as it may be adopting); end to end adds the HTTP pull, parsing,"
+  echo "validation and aggregation. Packet rate: small UDP datagrams from an unlisted sender over a veth pair for 2 s"
+  echo "a case, the three cases taking turns for 7 rounds (median), counted after the hook."
   echo
   printf '%s\n' "$enforcement"
   echo
-  echo "Agent peak resident memory holding a validated list of 1,000,000 entries (FeedCore + last good list read"
-  echo "back + a started Kubernetes client), launcher flags, a 320 MiB container limit: $((memory / 1024)) MiB."
+  echo "Agent peak resident memory holding a validated list of 1,000,000 entries (parsed, validated, saved as the"
+  echo "last good list and read back, with the agent's Kubernetes client started; AgentMemoryProbe), the launcher's"
+  echo "JVM flags, a 320 MiB container limit: $((memory / 1024)) MiB (VmHWM)."
 } > docs/benchmarks.md
 echo
 echo "written: docs/benchmarks.md"

@@ -11,8 +11,11 @@ import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,19 +56,27 @@ public final class AgentCommand {
     }
 
     public static int main() {
+        com.sikkerapi.guard.cli.ConsoleLogging.configure(System.getenv("SIKKERGUARD_LOG_LEVEL"));
         AgentEnvironment env = AgentEnvironment.from(System.getenv());
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = kubernetesClient(new ConfigBuilder().build());
         AgentCommand agent = new AgentCommand(env, client, Commands.local());
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "sikkerguard-shutdown"));
         agent.run();
         return 0;
     }
 
+    /** The agent's client (in-cluster account or kubeconfig) on the JDK's HTTP client: see pom.xml. */
+    public static KubernetesClient kubernetesClient(Config config) {
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
+    }
+
     void run() {
         LOG.infof("sikkerguard agent for %s/%s on node %s", env.namespace(), env.blocklist(), env.node());
+        // The node is protected again first, from its own disk: the API server may be unreachable yet.
+        Optional<AgentLoop.Outcome> restored = restore();
         watch.start(client, env.namespace(), env.configMap());
         long seen = -1;
-        boolean restored = false;
         long generation = -1;
         try {
             while (running) {
@@ -76,12 +87,10 @@ public final class AgentCommand {
                 }
                 seen = watch.version();
                 AgentLoop.Config config = snapshot.get().config();
+                restored.ifPresent(outcome -> report(config, outcome));
+                restored = Optional.empty();
                 AgentLoop.Outcome outcome;
                 try {
-                    if (!restored) {
-                        loop.restore(config).ifPresent(restoredOutcome -> report(config, restoredOutcome));
-                        restored = true;
-                    }
                     boolean changed = config.agent().generation() != generation;
                     outcome = loop.cycle(config, changed);
                     generation = config.agent().generation();
@@ -109,6 +118,17 @@ public final class AgentCommand {
             Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private Optional<AgentLoop.Outcome> restore() {
+        try {
+            return loop.restore();
+        } catch (java.io.IOException | RuntimeException e) {
+            // The first cycle applies a fresh list; until then the node has what it had (after a restart, the
+            // live sets are still in place).
+            LOG.errorf(e, "Could not restore the last good list");
+            return Optional.empty();
         }
     }
 

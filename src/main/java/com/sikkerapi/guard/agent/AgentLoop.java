@@ -64,16 +64,17 @@ public final class AgentLoop {
         this.selfTests = selfTests;
     }
 
-    /** At start-up, before any pull: the last good list goes live again (or the live sets are adopted as they are). */
-    public Optional<Outcome> restore(Config config) throws IOException {
-        if (config.agent().mode() != Mode.Enforcing) {
-            return Optional.empty();
-        }
+    /**
+     * At start-up, before the agent has heard from the API server: the last good list goes live again as it was
+     * enforced (after a reboot), or is adopted into the live sets (after a restart or a crash). A dry-run node has
+     * no saved list, so this changes nothing there.
+     */
+    public Optional<Outcome> restore() throws IOException {
         Optional<LastGoodList.Saved> saved = lastGood.load();
         if (saved.isEmpty()) {
             return Optional.empty();
         }
-        firewall.apply(saved.get().list(), config.spec().getEnforcement());
+        firewall.apply(saved.get().list(), saved.get().enforcement());
         enforced = counts(saved.get().list());
         LOG.infof("Restored the last good list (%d entries) before the first pull", enforced.total());
         return Optional.of(new Outcome(NodePhase.Enforcing, enforced, "Restored", null, null, false));
@@ -91,7 +92,7 @@ public final class AgentLoop {
         }
         List<FeedPuller.Source> sources = FeedPuller.sources(spec, apiKeyFile);
         ValidationPolicy policy = ValidationPolicy.of(spec.getSafety(), whitelist(config, sources));
-        long previous = lastGood.load().map(LastGoodList.Saved::listedEntries).orElse(-1L);
+        long previous = lastGood.listedEntries();
         List<String> rejectedLines = new ArrayList<>();
         FeedPuller.Pull pull = puller.pull(sources, policy, previous, (source, line, reason, text) -> {
             if (rejectedLines.size() < 20) {
@@ -127,7 +128,6 @@ public final class AgentLoop {
         boolean selfTest = Boolean.TRUE.equals(config.spec().getSafety().getSelfTest());
         SelfTest checks = selfTests.apply(sources.stream().map(FeedPuller.Source::uri).toList());
         Map<String, Boolean> before = selfTest ? checks.run() : Map.of();
-        Optional<LastGoodList.Saved> previous = lastGood.load();
         try {
             firewall.apply(list, config.spec().getEnforcement());
         } catch (FirewallException e) {
@@ -137,20 +137,22 @@ public final class AgentLoop {
         }
         List<String> broken = selfTest ? SelfTest.newlyFailing(before, checks.run()) : List.of();
         if (!broken.isEmpty()) {
-            rollBack(config, previous);
+            rollBack(config);
             lastGood.saveRejected(list);
             String message = "the new list broke " + String.join(", ", broken) + "; rolled back";
             LOG.errorf("Self-test failed: %s", message);
             return new Outcome(enforced != null ? NodePhase.Degraded : NodePhase.Failed, enforced, "Success",
                     "SelfTestFailed", message, true);
         }
-        lastGood.save(list, listed);
+        lastGood.save(list, listed, config.spec().getEnforcement());
         enforced = counts(list);
         LOG.infof("Enforcing %d IPv4 and %d IPv6 entries", enforced.v4(), enforced.v6());
         return new Outcome(NodePhase.Enforcing, enforced, "Success", null, null, false);
     }
 
-    private void rollBack(Config config, Optional<LastGoodList.Saved> previous) {
+    /** The saved list is still the one from before this apply: it is replaced only after the self-test passed. */
+    private void rollBack(Config config) throws IOException {
+        Optional<LastGoodList.Saved> previous = lastGood.load();
         if (previous.isPresent()) {
             firewall.apply(previous.get().list(), config.spec().getEnforcement());
         } else {

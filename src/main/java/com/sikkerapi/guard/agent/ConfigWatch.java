@@ -37,8 +37,11 @@ final class ConfigWatch implements AutoCloseable {
     private SharedIndexInformer<ConfigMap> informer;
 
     ConfigWatch start(KubernetesClient client, String namespace, String name) {
-        // One object, by name: the Role allows list and watch of exactly this ConfigMap.
-        informer = client.configMaps().inNamespace(namespace).withName(name).inform(new ResourceEventHandler<>() {
+        // One object, by name: the Role allows list and watch of exactly this ConfigMap. Started without waiting,
+        // and retried for as long as the agent runs: an API server that is down when a node boots must not keep
+        // the agent from restoring the node's last good list.
+        informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ConfigMap configMap) {
                 update(configMap);
@@ -54,6 +57,12 @@ final class ConfigWatch implements AutoCloseable {
                 // Deleted with the blocklist: the shutdown that follows decides what to remove.
             }
         });
+        informer.exceptionHandler((started, failure) -> {
+            LOG.warnf("Cannot read the agent configuration from the API server yet, retrying: %s",
+                    String.valueOf(failure.getMessage()));
+            return true;
+        });
+        informer.start();
         return this;
     }
 

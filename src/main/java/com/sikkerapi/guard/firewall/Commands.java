@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the kernel tools (ipset, iptables), optionally through a prefix such as {@code ip netns exec NS} (how tests
@@ -35,6 +36,7 @@ public final class Commands {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(Commands.class);
     private final List<String> prefix;
 
     public Commands(List<String> prefix) {
@@ -52,6 +54,7 @@ public final class Commands {
     public Result run(Input input, String... command) {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(List.of(command));
+        long start = System.nanoTime();
         try {
             Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
@@ -66,7 +69,10 @@ public final class Commands {
                 process.destroyForcibly();
                 throw new FirewallException(String.join(" ", full) + " did not finish within 120 s");
             }
-            return new Result(List.of(command), process.exitValue(), output.join());
+            Result result = new Result(List.of(command), process.exitValue(), output.join());
+            LOG.debugf("%s: exit %d after %d ms", String.join(" ", command), result.exit(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return result;
         } catch (IOException e) {
             throw new FirewallException("cannot run " + String.join(" ", full) + ": " + e.getMessage());
         } catch (InterruptedException e) {

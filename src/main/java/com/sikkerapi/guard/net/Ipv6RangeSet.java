@@ -168,8 +168,11 @@ public final class Ipv6RangeSet {
         return new Ipv6RangeSet(sorted, merge(sorted, size + other.size));
     }
 
-    /** The addresses of this set that are not in {@code other}, in one sweep over both sorted lists. */
+    /** The addresses of this set not in {@code other}, in one sweep over both; this set when nothing overlaps. */
     public Ipv6RangeSet except(Ipv6RangeSet other) {
+        if (countOverlapping(other) == 0) {
+            return this;
+        }
         Builder out = new Builder();
         long[] o = other.ranges;
         int j = 0;

@@ -3,6 +3,7 @@ package com.sikkerapi.guard.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.FeedSource;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ModeReason;
@@ -15,15 +16,12 @@ import com.sikkerapi.guard.firewall.LabAccess;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
-import com.sun.net.httpserver.HttpServer;
+import com.sikkerapi.guard.testing.FeedServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -42,31 +40,18 @@ class AgentLoopKernelTest {
     @TempDir
     Path state;
 
-    private final AtomicReference<String> feed = new AtomicReference<>();
+    private FeedServer feed;
     private LabAccess lab;
-    private HttpServer server;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         lab = new LabAccess();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/list", exchange -> {
-            String body = feed.get();
-            if (body == null) {
-                exchange.sendResponseHeaders(503, -1);
-            } else {
-                byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes);
-            }
-            exchange.close();
-        });
-        server.start();
+        feed = new FeedServer(null);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        feed.close();
         lab.close();
     }
 
@@ -74,7 +59,7 @@ class AgentLoopKernelTest {
         ThreatBlocklistSpec spec = new ThreatBlocklistSpec();
         FeedSource source = new FeedSource();
         source.setName("test");
-        source.setUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/list");
+        source.setUrl(feed.url());
         spec.getSource().setFeeds(List.of(source));
         spec.getSafety().setAutoWhitelist(autoWhitelist);
         AgentConfig agent = new AgentConfig("edge", "security", "uid", 1, mode,
@@ -99,19 +84,23 @@ class AgentLoopKernelTest {
     @Test
     void enforcesAndAfterARebootRestoresTheLastGoodListBeforeAnyPull() throws IOException {
         feed.set(list(LabAccess.ATTACKER));
-        AgentLoop.Outcome first = loop(LabAccess.GOOD).cycle(config(Mode.Enforcing, false), false);
+        AgentLoop.Config config = config(Mode.Enforcing, false);
+        config.spec().getEnforcement().setHook(EnforcementSpec.Hook.INPUT);
+        AgentLoop.Outcome first = loop(LabAccess.GOOD).cycle(config, false);
         assertThat(first.phase()).isEqualTo(NodePhase.Enforcing);
         assertThat(first.entries().v4()).isEqualTo(3);
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
 
         firewall().remove(); // the reboot: the kernel forgets, the node's disk does not
-        feed.set(null);      // and the feed is down
+        feed.down();         // and the feed is down, and so is the API server: no configuration yet
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
         AgentLoop restarted = loop(LabAccess.GOOD);
-        assertThat(restarted.restore(config(Mode.Enforcing, false))).hasValueSatisfying(
+        assertThat(restarted.restore()).hasValueSatisfying(
                 outcome -> assertThat(outcome.pullResult()).isEqualTo("Restored"));
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
-        AgentLoop.Outcome down = restarted.cycle(config(Mode.Enforcing, false), false);
+        assertThat(lab.node().run("iptables-nft", "-S", "INPUT").output())
+                .as("enforced with the hook it had, read from the node's disk").contains("SIKKERGUARD");
+        AgentLoop.Outcome down = restarted.cycle(config, false);
         assertThat(down.phase()).isEqualTo(NodePhase.Degraded);
         assertThat(down.errorReason()).isEqualTo("PullFailed");
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("the last good list stays").isFalse();

@@ -6,28 +6,24 @@ import static org.awaitility.Awaitility.await;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.firewall.LabAccess;
+import com.sikkerapi.guard.testing.FeedServer;
 import com.sikkerapi.guard.testing.Manifests;
+import com.sikkerapi.guard.testing.NetNs;
 import com.sikkerapi.guard.testing.RealApiServerProfile;
 import com.sikkerapi.guard.testing.RealCluster;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import com.sikkerapi.guard.testing.NetNs;
 
 /**
  * The operator, a real API server and an agent that uses its own ServiceAccount token (so RBAC is the real one);
@@ -50,7 +46,7 @@ class AgentOnRealApiServerKernelTest {
                 .strip();
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.server().url()).withOauthToken(token)
                 .withTrustCerts(true).withNamespace(namespace).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return AgentCommand.kubernetesClient(config);
     }
 
     private AgentCommand agent(LabAccess lab, String namespace, String node) {
@@ -65,8 +61,8 @@ class AgentOnRealApiServerKernelTest {
 
     @Test
     void aNodeThatIsNoLongerSelectedIsLeftCleanWhenItsAgentStops() throws Exception {
-        HttpServer server = serve(new AtomicReference<>(LabAccess.ATTACKER + "\n45.9.9.0/24\n"));
-        try (LabAccess lab = new LabAccess()) {
+        try (FeedServer feed = new FeedServer(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+                LabAccess lab = new LabAccess()) {
             String before = lab.snapshot();
             cluster.node("deselect-node", Map.of("pool", "deselect"), "192.0.2.71", "10.244.71.0/24");
             cluster.apply(Manifests.namespace("deselect"));
@@ -75,10 +71,10 @@ class AgentOnRealApiServerKernelTest {
                     kind: ThreatBlocklist
                     metadata: {name: edge, namespace: deselect}
                     spec:
-                      source: {feeds: [{name: test, url: 'http://127.0.0.1:%d/list'}]}
+                      source: {feeds: [{name: test, url: '%s'}]}
                       nodeSelector: {pool: %s}
                     """;
-            cluster.apply(spec.formatted(server.getAddress().getPort(), "deselect"));
+            cluster.apply(spec.formatted(feed.url(), "deselect"));
             await().atMost(RealCluster.WAIT).until(() -> cluster.client().configMaps().inNamespace("deselect")
                     .withName("edge-agent").get() != null);
             AgentCommand agent = agent(lab, "deselect", "deselect-node");
@@ -87,29 +83,14 @@ class AgentOnRealApiServerKernelTest {
             await().atMost(RealCluster.WAIT).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
 
             // The admin narrows the selector; the DaemonSet controller would now stop this node's agent.
-            cluster.apply(spec.formatted(server.getAddress().getPort(), "elsewhere"));
+            cluster.apply(spec.formatted(feed.url(), "elsewhere"));
             await().atMost(RealCluster.WAIT).until(() -> !cluster.client().configMaps().inNamespace("deselect")
                     .withName("edge-agent").get().getData().get("selected-nodes.txt").contains("deselect-node"));
             NetNs.sleep(1000); // the agent's watch sees the new ConfigMap
             agent.shutdown();
             thread.join(20_000);
             assertThat(lab.snapshot()).isEqualTo(before);
-        } finally {
-            server.stop(0);
         }
-    }
-
-    /** The feed, served to the agent (in this JVM) on 127.0.0.1. */
-    private static HttpServer serve(AtomicReference<String> feed) throws java.io.IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/list", exchange -> {
-            byte[] body = feed.get().getBytes(StandardCharsets.US_ASCII);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        return server;
     }
 
     private ThreatBlocklistNode report(String node) {
@@ -119,11 +100,10 @@ class AgentOnRealApiServerKernelTest {
 
     @Test
     void enforcesReportsFollowsTheSpecAndLeavesNoTraceWhenDeleted() throws Exception {
-        AtomicReference<String> feed = new AtomicReference<>(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
-        HttpServer server = serve(feed);
-        try (LabAccess lab = new LabAccess()) {
+        try (FeedServer feed = new FeedServer(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+                LabAccess lab = new LabAccess()) {
             String before = lab.snapshot();
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/list";
+            String url = feed.url();
             cluster.node("agent-e2e-node", Map.of("pool", "agent-e2e"), "192.0.2.61", "10.244.61.0/24");
             cluster.apply(Manifests.namespace("agent-e2e"));
             String spec = """
@@ -181,8 +161,6 @@ class AgentOnRealApiServerKernelTest {
             secondThread.join(20_000);
             assertThat(lab.snapshot()).isEqualTo(before);
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
-        } finally {
-            server.stop(0);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * crds/ must be exactly what the Java types generate (the same generator and post-processor the build runs), so a
@@ -18,9 +19,11 @@ import org.junit.jupiter.api.Test;
 class CrdsUpToDateTest {
     private static final Path CRDS = Path.of("crds");
 
+    @TempDir
+    Path generated;
+
     @Test
     void crdsFolderMatchesTheJavaTypes() throws IOException {
-        Path generated = Files.createTempDirectory("crds");
         new CRDGenerator().customResourceClasses(ThreatBlocklist.class, ThreatBlocklistNode.class)
                 .withPostProcessor(new PrinterColumnOrder()).forCRDVersions("v1").inOutputDir(generated.toFile())
                 .generate();

@@ -1,5 +1,6 @@
 package com.sikkerapi.guard.bench;
 
+import com.sikkerapi.guard.agent.AgentCommand;
 import com.sikkerapi.guard.feed.ListCollector;
 import com.sikkerapi.guard.feed.ListValidator;
 import com.sikkerapi.guard.feed.PlainTextParser;
@@ -8,7 +9,6 @@ import com.sikkerapi.guard.feed.ValidationPolicy;
 import com.sikkerapi.guard.feed.ValidationResult;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +22,8 @@ public final class AgentMemoryProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).withRequestRetryBackoffLimit(0).build())
-                .build()) {
+        try (KubernetesClient client = AgentCommand.kubernetesClient(new ConfigBuilder()
+                .withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).withRequestRetryBackoffLimit(0).build())) {
             try {
                 client.configMaps().inNamespace("x").withName("y").get();
             } catch (RuntimeException expected) {
@@ -37,7 +36,7 @@ public final class AgentMemoryProbe {
             var result = (ValidationResult.Accepted) ListValidator.validate(collector, ValidationPolicy.DEFAULTS, -1);
             Path state = Files.createTempDirectory("probe");
             var saved = new com.sikkerapi.guard.agent.LastGoodList(state);
-            saved.save(result.blocked(), collector.entries());
+            saved.save(result.blocked(), collector.entries(), new com.sikkerapi.guard.api.EnforcementSpec());
             var again = saved.load().orElseThrow();
             FirewallBench.deleteTree(state);
             System.gc();
@@ -48,7 +47,5 @@ public final class AgentMemoryProbe {
             }
             System.out.println("entries " + result.blocked().cidrCountV4() + " / " + again.list().cidrCountV4());
         }
-        // The client's event-loop threads would keep this JVM alive after close.
-        System.exit(0);
     }
 }

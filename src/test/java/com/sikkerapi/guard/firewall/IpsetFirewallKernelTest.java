@@ -115,6 +115,27 @@ class IpsetFirewallKernelTest {
     }
 
     @Test
+    void theNextApplyRepairsWhatSomebodyElseRemovedBetweenTwoCycles() {
+        try (Lab lab = new Lab()) {
+            IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
+            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            Naming names = firewall.names();
+            // A firewall reload that flushes the hook chain: our jump is gone, our chain and sets stay.
+            lab.node.run("iptables-nft", "-t", "raw", "-F", "PREROUTING").check();
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isTrue();
+            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+            // Everything of ours wiped by hand: the fast path fails, and the full check makes it all again.
+            com.sikkerapi.guard.firewall.ipset.Cleanup.run(lab.node.commands());
+            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+            assertThat(lab.attacker.ping(Lab.NODE_A6)).isFalse();
+            assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                    .filter(l -> l.endsWith("-j " + names.chain()))).hasSize(1);
+        }
+    }
+
+    @Test
     void aMillionEntriesLoadAndAFailedLoadLeavesTheLiveSetAsItWas() {
         try (Lab lab = new Lab()) {
             Ipv4RangeSet.Builder million = new Ipv4RangeSet.Builder();

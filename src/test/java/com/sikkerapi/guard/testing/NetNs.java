@@ -1,8 +1,10 @@
 package com.sikkerapi.guard.testing;
 
 import com.sikkerapi.guard.firewall.Commands;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,6 +16,7 @@ public final class NetNs implements AutoCloseable {
     private static final Commands HOST = Commands.local();
     private final String name;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> hostProcesses = new ArrayList<>();
 
     private NetNs(String name) {
         this.name = name;
@@ -42,15 +45,61 @@ public final class NetNs implements AutoCloseable {
 
     /** A background process in this namespace, stopped when the namespace is closed. */
     public Process start(String... command) {
+        return start(Map.of(), ProcessBuilder.Redirect.DISCARD, List.of(command));
+    }
+
+    /** A background process in this namespace with more environment, stopped when the namespace is closed. */
+    public Process start(Map<String, String> environment, ProcessBuilder.Redirect output, List<String> command) {
         try {
             List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-            full.addAll(List.of(command));
-            Process process = new ProcessBuilder(full).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            full.addAll(command);
+            // `ip netns exec` enters the namespace and execs the command: the process is the command itself, so
+            // signals sent to it reach the command (as a kubelet's reach a container's first process).
+            ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             processes.add(process);
             return process;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes 127.0.0.1:port of the host reachable at 127.0.0.1:port inside this namespace, through a unix socket
+     * (which no network namespace owns): how an agent in a node namespace reaches the test's API server and feed.
+     * Closing the bridge cuts the path, as an outage would; closing the namespace closes it too.
+     */
+    public AutoCloseable bridgeHostPort(int port, Path socketDir) {
+        Path socket = socketDir.resolve(name + "-" + port + ".sock");
+        try {
+            Process host = new ProcessBuilder("socat", "UNIX-LISTEN:" + socket + ",fork,unlink-early",
+                    "TCP4:127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            hostProcesses.add(host);
+            for (int i = 0; i < 100 && !java.nio.file.Files.exists(socket); i++) {
+                sleep(20);
+            }
+            Process inside = start("socat", "TCP4-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
+                    "UNIX-CONNECT:" + socket);
+            for (int i = 0; i < 100 && !run("ss", "-Hltn", "sport = :" + port).output().contains(":" + port); i++) {
+                sleep(20);
+            }
+            return () -> {
+                stop(inside);
+                stop(host);
+            };
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void stop(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -108,14 +157,8 @@ public final class NetNs implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.forEach(Process::destroyForcibly);
-        for (Process p : processes) {
-            try {
-                p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.forEach(NetNs::stop);
+        hostProcesses.forEach(NetNs::stop);
         // Anything else still running in the namespace (a child of a killed process) goes too.
         String pids = HOST.run("ip", "netns", "pids", name).output().strip();
         if (!pids.isEmpty()) {

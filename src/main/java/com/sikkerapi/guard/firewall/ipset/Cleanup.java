@@ -20,6 +20,9 @@ public final class Cleanup {
             for (boolean v6 : new boolean[] {false, true}) {
                 String iptables = flavour.binary(v6);
                 for (String[] hook : new String[][] {{"raw", "PREROUTING"}, {"filter", "INPUT"}}) {
+                    if (flavour == IptablesFlavour.LEGACY && !legacyTableExists(commands, v6, hook[0])) {
+                        continue; // listing it would register it: the node would not be as it was
+                    }
                     Commands.Result rules = commands.run(iptables, "-w", "10", "-t", hook[0], "-S");
                     if (!rules.ok()) {
                         continue;
@@ -51,6 +54,12 @@ public final class Cleanup {
             }
         }
         return removed;
+    }
+
+    /** The legacy tables the kernel has registered, read without registering any (unlike any iptables call). */
+    private static boolean legacyTableExists(Commands commands, boolean v6, String table) {
+        Commands.Result names = commands.run("cat", v6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names");
+        return names.ok() && names.output().lines().anyMatch(table::equals);
     }
 
     /** iptables -S quotes a comment with spaces; the command line takes it as one argument without the quotes. */

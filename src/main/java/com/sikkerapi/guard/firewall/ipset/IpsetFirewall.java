@@ -27,6 +27,7 @@ public final class IpsetFirewall implements Firewall {
     private final IptablesFlavour flavour;
     private final CreatedTables createdTables;
     private final long maxelemOverride;
+    private Applied verified;
 
     /** @param stateDir where to remember the nf_tables tables this blocklist created (kept across restarts) */
     public IpsetFirewall(Commands commands, Naming names, IptablesFlavour flavour, java.nio.file.Path stateDir) {
@@ -49,26 +50,60 @@ public final class IpsetFirewall implements Firewall {
 
     @Override
     public void apply(AddressSet list, EnforcementSpec enforcement) {
-        java.util.Set<String> sets = java.util.Set.copyOf(commands.run("ipset", "list", "-n").check().output().lines()
-                .toList());
-        load(sets, false, list.v4().cidrCount(), out -> CidrWriter.write(new AddressSet(list.v4(), Ipv6RangeSet.EMPTY), out,
-                add(names.next4())));
+        if (verified == null) {
+            applyChecked(list, enforcement, null);
+            return;
+        }
+        try {
+            applyChecked(list, enforcement, verified);
+        } catch (FirewallException e) {
+            // Something changed under us (an admin destroyed a set, a firewall reload): look at everything again.
+            verified = null;
+            applyChecked(list, enforcement, null);
+        }
+    }
+
+    /**
+     * @param known what the last apply of this agent left, so that steady-state cycles skip the checks whose answer
+     *        cannot have changed (the set listing, the other hook's table, an empty IPv6 load); null checks all,
+     *        as an agent adopting what a predecessor left must
+     */
+    private void applyChecked(AddressSet list, EnforcementSpec enforcement, Applied known) {
+        verified = null;
         boolean ipv6 = Boolean.TRUE.equals(enforcement.getIpv6());
-        if (ipv6) {
-            load(sets, true, list.v6().cidrCount(), out -> CidrWriter.write(new AddressSet(Ipv4RangeSet.EMPTY, list.v6()), out,
+        boolean prerouting = enforcement.getHook() != EnforcementSpec.Hook.INPUT;
+        java.util.Set<String> sets = known != null ? known.sets()
+                : java.util.Set.copyOf(commands.run("ipset", "list", "-n").check().output().lines().toList());
+        load(sets, false, list.v4().cidrCount(), out -> CidrWriter.write(new AddressSet(list.v4(), Ipv6RangeSet.EMPTY),
+                out, add(names.next4())));
+        int v6Count = list.v6().cidrCount();
+        boolean v6Unchanged = known != null && known.ipv6() && known.v6Count() == 0 && v6Count == 0;
+        if (ipv6 && !v6Unchanged) {
+            load(sets, true, v6Count, out -> CidrWriter.write(new AddressSet(Ipv4RangeSet.EMPTY, list.v6()), out,
                     add(names.next6())));
         }
-        boolean prerouting = enforcement.getHook() != EnforcementSpec.Hook.INPUT;
+        boolean sameHook = known != null && known.prerouting() == prerouting && known.ipv6() == ipv6;
         for (boolean v6 : new boolean[] {false, true}) {
             if (v6 && !ipv6) {
-                removeRules(true, true);
-                removeRules(true, false);
-                destroySets(true);
+                if (!sameHook) {
+                    removeRules(true, true);
+                    removeRules(true, false);
+                    destroySets(true);
+                }
                 continue;
             }
+            // The jump is checked every time (a flushed chain is repaired); the other hook only when it may hold ours.
             ensureRules(v6, prerouting);
-            removeRules(v6, !prerouting);
+            if (!sameHook) {
+                removeRules(v6, !prerouting);
+            }
         }
+        verified = new Applied(prerouting, ipv6, v6Count, ipv6 ? java.util.Set.of(names.live4(), names.live6())
+                : java.util.Set.of(names.live4()));
+    }
+
+    /** What this agent's last successful apply left in the kernel. */
+    private record Applied(boolean prerouting, boolean ipv6, int v6Count, java.util.Set<String> sets) {
     }
 
     private void load(java.util.Set<String> sets, boolean v6, int count, Commands.Input entries) {
@@ -181,6 +216,7 @@ public final class IpsetFirewall implements Firewall {
 
     @Override
     public void remove() {
+        verified = null;
         // Rules first: a set that a rule still references cannot be destroyed.
         for (boolean v6 : new boolean[] {false, true}) {
             removeRules(v6, true);

@@ -1,0 +1,218 @@
+package com.sikkerapi.guard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.firewall.LabAccess;
+import com.sikkerapi.guard.testing.FeedServer;
+import com.sikkerapi.guard.testing.Manifests;
+import com.sikkerapi.guard.testing.NetNs;
+import com.sikkerapi.guard.testing.RealApiServerProfile;
+import com.sikkerapi.guard.testing.RealCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent as it runs on a node: the built launcher, started from the operator's DaemonSet pod template (no kubelet
+ * here, so the test plays it), as a process inside a node namespace that reaches the API server and the feed only
+ * through bridges, with its own ServiceAccount token, and stopped by real signals. Needs `make build` first (the
+ * Makefile's test target does it).
+ */
+@QuarkusTest
+@TestProfile(RealApiServerProfile.class)
+@Tag("kernel")
+@Tag("real-apiserver")
+class AgentProcessKernelTest {
+    private static final Path LAUNCHER = Path.of("target/sikkerguard/bin/sikkerguard").toAbsolutePath();
+    private static final String NAMESPACE = "agent-process";
+    private static final String NODE = "process-node";
+    private static final Duration SOON = Duration.ofSeconds(20);
+
+    private final RealCluster cluster = new RealCluster();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void survivesKillsRebootsAndRestartsAndLeavesTheNodeAsItWasWhenDeleted() throws Exception {
+        assertThat(LAUNCHER).as("the launcher (make build)").isExecutable();
+        try (FeedServer feed = new FeedServer(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+                LabAccess lab = new LabAccess()) {
+            String before = lab.snapshot();
+            cluster.node(NODE, Map.of("pool", "process"), "192.0.2.81", "10.244.81.0/24");
+            cluster.apply(Manifests.namespace(NAMESPACE));
+            cluster.apply("""
+                    apiVersion: guard.sikkerapi.com/v1alpha1
+                    kind: ThreatBlocklist
+                    metadata: {name: edge, namespace: %s}
+                    spec:
+                      source: {feeds: [{name: test, url: '%s'}]}
+                      nodeSelector: {pool: process}
+                      pullInterval: 1h
+                    """.formatted(NAMESPACE, feed.url()));
+            DaemonSet daemonSet = await().atMost(RealCluster.WAIT).until(() -> cluster.client().apps().daemonSets()
+                    .inNamespace(NAMESPACE).withName("edge-agent").get(), d -> d != null);
+            Node node = new Node(lab.node(), daemonSet.getSpec().getTemplate().getSpec());
+            AutoCloseable api = node.bridge(URI.create(cluster.server().url()).getPort());
+            node.bridge(feed.port());
+
+            Process first = node.startAgent("first");
+            await().atMost(SOON).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
+            await().atMost(SOON).ignoreExceptions().until(() -> report().getSpec().getPhase() == NodePhase.Enforcing);
+            String sets = node.sets();
+
+            // SIGKILL, as an OOM kill or a crash: the successor adopts the sets and rules, and adds nothing.
+            kill(first, "-KILL");
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("blocked while no agent runs").isFalse();
+            Process second = node.startAgent("second");
+            await().atMost(SOON).until(() -> node.log("second").contains("Enforcing 2 IPv4"));
+            assertThat(node.jumpRules()).hasSize(1);
+            assertThat(node.sets()).as("the same sets, no orphan").isEqualTo(sets);
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
+
+            // A reboot: the kernel forgets everything, and neither the feed nor the API server answers yet. The
+            // agent restores the node's last good list from its state folder before it hears from anyone.
+            kill(second, "-KILL");
+            assertThat(node.launcher("cleanup").output()).contains("removed");
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
+            api.close();
+            feed.down();
+            Process third = node.startAgent("third");
+            await().atMost(SOON).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
+            assertThat(node.log("third")).contains("Restored the last good list (2 entries)");
+            assertThat(node.jumpRules()).hasSize(1);
+            api = node.bridge(URI.create(cluster.server().url()).getPort());
+            await().atMost(SOON).ignoreExceptions()
+                    .until(() -> "PullFailed".equals(report().getSpec().getLastErrorReason()));
+            assertThat(report().getSpec().getPhase()).isEqualTo(NodePhase.Degraded);
+            feed.set(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
+
+            // SIGTERM for a restart (a rolling upgrade): the rules stay for the successor.
+            kill(third, "-TERM");
+            assertThat(node.log("third")).contains("the rules stay in place");
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
+            Process fourth = node.startAgent("fourth");
+            await().atMost(SOON).until(() -> node.log("fourth").contains("Enforcing 2 IPv4"));
+            assertThat(node.jumpRules()).hasSize(1);
+
+            // The blocklist is deleted (this API server runs no garbage collector: the agent asks the API), then
+            // SIGTERM: every rule, chain and set the agent made is gone, the node's firewall is exactly as before.
+            cluster.server().kubectl("-n", NAMESPACE, "delete", "tbl", "edge", "--wait=false").check();
+            await().atMost(RealCluster.WAIT).until(() -> cluster.blocklist(NAMESPACE, "edge") == null);
+            kill(fourth, "-TERM");
+            assertThat(node.log("fourth")).contains("the blocklist was deleted");
+            assertThat(lab.snapshot()).isEqualTo(before);
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
+            api.close();
+        }
+    }
+
+    private ThreatBlocklistNode report() {
+        return cluster.client().resources(ThreatBlocklistNode.class).inNamespace(NAMESPACE).withName("edge." + NODE)
+                .get();
+    }
+
+    /** A real signal to the agent's process (the JVM: `ip netns exec` and the launcher exec it), then its end. */
+    private static void kill(Process agent, String signal) throws Exception {
+        new ProcessBuilder("kill", signal, Long.toString(agent.pid())).start().waitFor();
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as("the agent ended after " + signal).isTrue();
+    }
+
+    /** The node: its namespace, and what the kubelet would give the agent's container from the pod template. */
+    private final class Node {
+        private final NetNs ns;
+        private final PodSpec pod;
+        private final Container container;
+        private final Path kubeconfig;
+
+        Node(NetNs ns, PodSpec pod) throws IOException {
+            this.ns = ns;
+            this.pod = pod;
+            this.container = pod.getContainers().get(0);
+            this.kubeconfig = dir.resolve("kubeconfig");
+            String token = cluster.server().kubectl("-n", NAMESPACE, "create", "token", pod.getServiceAccountName())
+                    .check().stdout().strip();
+            // The in-cluster account, as a kubeconfig: the API server's address as the node namespace sees it.
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: test, cluster: {server: '%s', insecure-skip-tls-verify: true}}]
+                    users: [{name: agent, user: {token: '%s'}}]
+                    contexts: [{name: agent, context: {cluster: test, user: agent, namespace: %s}}]
+                    current-context: agent
+                    """.formatted(cluster.server().url(), token, NAMESPACE));
+        }
+
+        AutoCloseable bridge(int port) {
+            return ns.bridgeHostPort(port, dir);
+        }
+
+        Process startAgent(String name) {
+            Map<String, String> hostPaths = new HashMap<>();
+            for (VolumeMount mount : container.getVolumeMounts()) {
+                Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+                        .orElseThrow();
+                if (volume.getHostPath() != null && "DirectoryOrCreate".equals(volume.getHostPath().getType())) {
+                    hostPaths.put(mount.getMountPath(), dir.resolve("host" + volume.getHostPath().getPath())
+                            .toString());
+                }
+            }
+            Map<String, String> env = new HashMap<>();
+            for (EnvVar var : container.getEnv()) {
+                String value = var.getValue();
+                if (var.getValueFrom() != null) {
+                    String field = var.getValueFrom().getFieldRef().getFieldPath();
+                    value = switch (field) {
+                        case "metadata.namespace" -> NAMESPACE;
+                        case "spec.nodeName" -> NODE;
+                        default -> throw new IllegalStateException("a field the test does not fill: " + field);
+                    };
+                }
+                env.put(var.getName(), hostPaths.getOrDefault(value, value));
+            }
+            env.put("KUBECONFIG", kubeconfig.toString());
+            List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+            command.addAll(container.getArgs());
+            assertThat(container.getCommand()).containsExactly("/opt/sikkerguard/bin/sikkerguard");
+            return ns.start(env, ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()), command);
+        }
+
+        String log(String name) throws IOException {
+            return Files.readString(dir.resolve(name + ".log"));
+        }
+
+        List<String> jumpRules() {
+            return ns.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                    .filter(line -> line.contains("SIKKERGUARD")).toList();
+        }
+
+        String sets() {
+            return ns.run("ipset", "list", "-n").output();
+        }
+
+        com.sikkerapi.guard.firewall.Commands.Result launcher(String command) {
+            return ns.run(LAUNCHER.toString(), command);
+        }
+    }
+}
