@@ -16,10 +16,11 @@ RUN mvn -B -ntp package -DskipTests \
 FROM eclipse-temurin:17-jre-jammy
 # ipset and iptables (both the nf_tables and the legacy backend: the agent uses whichever holds the node's rules),
 # nftables (to remove an nf_tables table the agent created, on removal), iproute2, conntrack, and what the
-# self-test runs after each swap: ping (gateways), getent (DNS, in libc-bin) and socat (the feed endpoint).
+# self-test runs after each swap: ping (gateways), getent (DNS, in libc-bin) and socat (the feed endpoint); ulogd2
+# reads the NFLOG sample of dropped packets for the agent's BLOCKED lines (dmesg, in util-linux, the kernel log).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ipset iptables nftables iproute2 \
-    conntrack iputils-ping socat \
+    conntrack iputils-ping socat ulogd2 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /
 ENV PATH=/opt/sikkerguard/bin:$PATH

@@ -1,6 +1,8 @@
 package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.Durations;
+import com.sikkerapi.guard.api.EnforcementSpec;
+import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
@@ -15,8 +17,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,6 +42,7 @@ public final class AgentCommand {
     private final IpsetFirewall firewall;
     private final AgentLoop loop;
     private final NodeReporter reporter;
+    private final BlockedObserver observer;
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -53,6 +57,9 @@ public final class AgentCommand {
                 env.apiKeyFile().orElse(env.stateDir().resolve("no-api-key")), AutoWhitelist.Sources.NODE,
                 endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints));
         this.reporter = new NodeReporter(client, env.namespace(), env.node());
+        // ulogd's configuration goes to the scratch folder (the root file system is read-only).
+        this.observer = BlockedObserver.toLog(commands, firewall.names(),
+                Path.of(System.getProperty("java.io.tmpdir"), firewall.names().chain()));
     }
 
     public static int main() {
@@ -102,6 +109,7 @@ public final class AgentCommand {
                             "Failed", "AgentError", String.valueOf(e.getMessage()));
                 }
                 report(config, outcome);
+                observe(config, outcome);
                 Duration interval = Durations.parse(config.spec().getPullInterval());
                 Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
                 // Wake up for the heartbeat as well, so a quiet node still shows it is alive.
@@ -130,6 +138,13 @@ public final class AgentCommand {
             LOG.errorf(e, "Could not restore the last good list");
             return Optional.empty();
         }
+    }
+
+    /** Blocked packets are observed while this node enforces (a dry-run node drops nothing). */
+    private void observe(AgentLoop.Config config, AgentLoop.Outcome outcome) {
+        boolean enforcing = config.agent().mode() == Mode.Enforcing && firewall.exists();
+        observer.follow(enforcing ? config.spec().getEnforcement().getBlockedLog() : EnforcementSpec.BlockedLog.NONE,
+                config.spec().getReporting().getPortMap());
     }
 
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
@@ -163,6 +178,8 @@ public final class AgentCommand {
         } else {
             LOG.info("Stopping for a restart: the rules stay in place for the next agent");
         }
+        observer.flush();
+        observer.close();
         watch.close();
         client.close();
     }

@@ -143,7 +143,8 @@ public final class FeedClient {
         }
     }
 
-    static Duration retryAfter(HttpResponse<?> response) {
+    /** The wait a 429 or 503 asks for (zero when none; an HTTP date counts as an hour). */
+    public static Duration retryAfter(HttpResponse<?> response) {
         if (response.statusCode() != 429 && response.statusCode() != 503) {
             return Duration.ZERO;
         }

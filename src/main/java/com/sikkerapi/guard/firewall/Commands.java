@@ -81,6 +81,20 @@ public final class Commands {
         }
     }
 
+    /**
+     * A long-running tool (a log reader): its standard output is for the caller to read, its standard error goes
+     * to the agent's own. Stopping it is the caller's.
+     */
+    public Process start(String... command) {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(List.of(command));
+        try {
+            return new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new FirewallException("cannot run " + String.join(" ", full) + ": " + e.getMessage());
+        }
+    }
+
     private static String drain(InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -115,6 +115,34 @@ class IpsetFirewallKernelTest {
     }
 
     @Test
+    void aRateLimitedObservingRuleSamplesBeforeTheDropAndChangesWithoutAGap() {
+        try (Lab lab = new Lab()) {
+            IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
+            Naming names = firewall.names();
+            EnforcementSpec enforcement = enforcement(EnforcementSpec.Hook.PREROUTING);
+            String drop = "-A " + names.chain() + " -m set --match-set " + names.live4() + " src -j DROP";
+            String sample = "-A " + names.chain() + " -m set --match-set " + names.live4() + " src ! --update-counters "
+                    + "! --update-subcounters -m limit --limit 20/sec --limit-burst 40 -j ";
+            for (EnforcementSpec.BlockedLog log : new EnforcementSpec.BlockedLog[] {EnforcementSpec.BlockedLog.NFLOG,
+                    EnforcementSpec.BlockedLog.KMSG, EnforcementSpec.BlockedLog.NONE,
+                    EnforcementSpec.BlockedLog.NFLOG}) {
+                enforcement.setBlockedLog(log);
+                firewall.apply(Lab.blocklist(), enforcement);
+                List<String> chain = lab.node.run("iptables-nft", "-t", "raw", "-S", names.chain()).output().lines()
+                        .filter(l -> l.startsWith("-A ")).toList();
+                switch (log) {
+                    case NFLOG -> assertThat(chain).containsExactly(sample + "NFLOG --nflog-prefix "
+                            + names.logPrefix() + " --nflog-group " + names.nflogGroup(), drop);
+                    case KMSG -> assertThat(chain).containsExactly(sample + "LOG --log-prefix \""
+                            + names.logPrefix() + " \"", drop);
+                    case NONE -> assertThat(chain).containsExactly(drop);
+                }
+                assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+            }
+        }
+    }
+
+    @Test
     void theNextApplyRepairsWhatSomebodyElseRemovedBetweenTwoCycles() {
         try (Lab lab = new Lab()) {
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
@@ -213,7 +241,7 @@ class IpsetFirewallKernelTest {
             long fromGood = packets(counted, Lab.GOOD);
             String dropped = lab.node.run("iptables-nft", "-t", "raw", "-L", firewall.names().chain(), "-v", "-n", "-x")
                     .output();
-            long droppedByRule = dropped.lines().filter(l -> l.contains("match-set")).mapToLong(
+            long droppedByRule = dropped.lines().filter(l -> l.contains("match-set") && l.contains("DROP")).mapToLong(
                     l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
             System.out.printf("flood: %d attacker packets dropped by the rule, %d reached the node; %d good packets "
                     + "reached it%n", droppedByRule, fromAttacker, fromGood);

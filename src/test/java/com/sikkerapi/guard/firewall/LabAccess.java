@@ -6,6 +6,8 @@ import com.sikkerapi.guard.testing.NetNs;
 public final class LabAccess implements AutoCloseable {
     public static final String NODE_A = Lab.NODE_A;
     public static final String ATTACKER = Lab.ATTACKER;
+    public static final String NODE_A6 = Lab.NODE_A6;
+    public static final String ATTACKER6 = Lab.ATTACKER6;
     public static final String NODE_G = Lab.NODE_G;
     public static final String GOOD = Lab.GOOD;
 

@@ -21,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 public final class IpsetFirewall implements Firewall {
     /** ipset's own default; a larger list needs a larger maxelem, or restore stops half-way with "Hash is full". */
     static final long DEFAULT_MAXELEM = 65_536;
+    /** Logged packets per second and family at most, and the burst allowed above that. */
+    static final String LOG_RATE = "20/sec";
+    static final String LOG_BURST = "40";
 
     private final Commands commands;
     private final Naming names;
@@ -93,7 +96,7 @@ public final class IpsetFirewall implements Firewall {
                 continue;
             }
             // The jump is checked every time (a flushed chain is repaired); the other hook only when it may hold ours.
-            ensureRules(v6, prerouting);
+            ensureRules(v6, prerouting, enforcement.getBlockedLog());
             if (!sameHook) {
                 removeRules(v6, !prerouting);
             }
@@ -136,7 +139,7 @@ public final class IpsetFirewall implements Firewall {
         return ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void ensureRules(boolean v6, boolean prerouting) {
+    private void ensureRules(boolean v6, boolean prerouting, EnforcementSpec.BlockedLog log) {
         String table = prerouting ? "raw" : "filter";
         String hook = prerouting ? "PREROUTING" : "INPUT";
         String live = v6 ? names.live6() : names.live4();
@@ -148,9 +151,22 @@ public final class IpsetFirewall implements Firewall {
             }
             iptables(v6, "-t", table, "-N", names.chain()).check();
         }
-        String[] drop = {"-m", "set", "--match-set", live, "src", "-j", "DROP"};
-        if (!rules.contains("-A " + names.chain() + " " + String.join(" ", drop))) {
-            iptables(v6, concat(new String[] {"-t", table, "-A", names.chain()}, drop)).check();
+        // The chain's rules in order: each missing one is inserted at its place, then what an older configuration
+        // left is deleted from the end, so the DROP rule is in the chain at every moment.
+        List<String[]> desired = chainRules(live, log);
+        List<String> actual = new java.util.ArrayList<>(rules.stream()
+                .filter(l -> l.startsWith("-A " + names.chain() + " ")).toList());
+        for (int i = 0; i < desired.size(); i++) {
+            String want = "-A " + names.chain() + " " + render(desired.get(i));
+            if (i < actual.size() && actual.get(i).equals(want)) {
+                continue;
+            }
+            iptables(v6, concat(new String[] {"-t", table, "-I", names.chain(), Integer.toString(i + 1)},
+                    desired.get(i))).check();
+            actual.add(i, want);
+        }
+        for (int n = actual.size(); n > desired.size(); n--) {
+            iptables(v6, "-t", table, "-D", names.chain(), Integer.toString(n)).check();
         }
         String[] jump = {"-m", "comment", "--comment", names.comment(), "-j", names.chain()};
         long jumps = rules.stream().filter(l -> l.startsWith("-A " + hook + " ") && l.endsWith("-j " + names.chain()))
@@ -162,6 +178,35 @@ public final class IpsetFirewall implements Firewall {
         for (; jumps > 1; jumps--) {
             iptables(v6, concat(new String[] {"-t", table, "-D", hook}, jump)).check();
         }
+    }
+
+    /**
+     * A rate-limited sample of the dropped packets to the log (an attack cannot flood the agent through it), then
+     * the DROP. The log rule only observes: {@code ! --update-counters} keeps it from counting a packet in the set's
+     * per-entry counters a second time.
+     */
+    private List<String[]> chainRules(String live, EnforcementSpec.BlockedLog log) {
+        String[] match = {"-m", "set", "--match-set", live, "src"};
+        String[] drop = concat(match, new String[] {"-j", "DROP"});
+        if (log == EnforcementSpec.BlockedLog.NONE) {
+            return List.<String[]>of(drop);
+        }
+        if (log == null) {
+            log = EnforcementSpec.BlockedLog.NFLOG;
+        }
+        String[] sample = concat(match, new String[] {"!", "--update-counters", "!", "--update-subcounters", "-m",
+                "limit", "--limit", LOG_RATE, "--limit-burst", LOG_BURST});
+        String[] target = log == EnforcementSpec.BlockedLog.NFLOG
+                ? new String[] {"-j", "NFLOG", "--nflog-prefix", names.logPrefix(), "--nflog-group",
+                        Integer.toString(names.nflogGroup())}
+                : new String[] {"-j", "LOG", "--log-prefix", names.logPrefix() + " "};
+        return List.of(concat(sample, target), drop);
+    }
+
+    /** A rule's arguments as `iptables -S` prints them: an argument with a space is quoted. */
+    private static String render(String[] args) {
+        return java.util.Arrays.stream(args).map(a -> a.contains(" ") ? "\"" + a + "\"" : a)
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private int countJumps(boolean v6, String table, String hook) {

@@ -11,14 +11,18 @@ import java.util.HexFormat;
  * blocklist's namespace and name keeps two blocklists apart; the prefix makes them recognisable in `ipset list` and
  * `iptables-save`, and lets `sikkerguard cleanup` find them all.
  */
-public record Naming(String live4, String live6, String next4, String next6, String chain, String comment) {
+public record Naming(String live4, String live6, String next4, String next6, String chain, String comment,
+        String logPrefix, int nflogGroup) {
     public static final String SET_PREFIX = "sg-";
     public static final String CHAIN_PREFIX = "SIKKERGUARD-";
+    /** NFLOG groups from here up; 0 and the low ones are what other tools (ulogd's examples, Suricata) use. */
+    static final int NFLOG_GROUP_BASE = 10_000;
 
     public static Naming of(String namespace, String blocklist) {
         String id = hash(namespace + "/" + blocklist);
+        int group = NFLOG_GROUP_BASE + Integer.parseInt(id.substring(0, 4), 16) % 50_000;
         return new Naming(SET_PREFIX + id + "-4", SET_PREFIX + id + "-6", SET_PREFIX + id + "-4n", SET_PREFIX + id + "-6n",
-                CHAIN_PREFIX + id, "sikkerguard " + namespace + "/" + blocklist);
+                CHAIN_PREFIX + id, "sikkerguard " + namespace + "/" + blocklist, "SG-" + id, group);
     }
 
     private static String hash(String text) {
