@@ -4,6 +4,7 @@ import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.SikkerApiSource;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.feed.AutoWhitelist;
@@ -13,12 +14,14 @@ import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.report.BulkReporter;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +46,7 @@ public final class AgentCommand {
     private final AgentLoop loop;
     private final NodeReporter reporter;
     private final BlockedObserver observer;
+    private final AttackReports reports;
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -60,6 +64,8 @@ public final class AgentCommand {
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
         this.observer = BlockedObserver.toLog(commands, firewall.names(),
                 Path.of(System.getProperty("java.io.tmpdir"), firewall.names().chain()));
+        this.reports = new AttackReports(new BulkReporter(BulkReporter.Settings.DEFAULTS), observer::drainForReports,
+                LOG::info, LOG::warn);
     }
 
     public static int main() {
@@ -109,7 +115,7 @@ public final class AgentCommand {
                             "Failed", "AgentError", String.valueOf(e.getMessage()));
                 }
                 report(config, outcome);
-                observe(config, outcome);
+                observe(config);
                 Duration interval = Durations.parse(config.spec().getPullInterval());
                 Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
                 // Wake up for the heartbeat as well, so a quiet node still shows it is alive.
@@ -140,11 +146,21 @@ public final class AgentCommand {
         }
     }
 
-    /** Blocked packets are observed while this node enforces (a dry-run node drops nothing). */
-    private void observe(AgentLoop.Config config, AgentLoop.Outcome outcome) {
+    /**
+     * Blocked packets are observed while this node enforces (a dry-run node drops nothing), and reported when the
+     * blocklist pulls from SikkerAPI and reporting is on.
+     */
+    private void observe(AgentLoop.Config config) {
         boolean enforcing = config.agent().mode() == Mode.Enforcing && firewall.exists();
-        observer.follow(enforcing ? config.spec().getEnforcement().getBlockedLog() : EnforcementSpec.BlockedLog.NONE,
-                config.spec().getReporting().getPortMap());
+        EnforcementSpec.BlockedLog log = enforcing ? config.spec().getEnforcement().getBlockedLog()
+                : EnforcementSpec.BlockedLog.NONE;
+        observer.follow(log, config.spec().getReporting().getPortMap());
+        SikkerApiSource sikkerapi = config.spec().getSource().getSikkerapi();
+        boolean report = log != EnforcementSpec.BlockedLog.NONE && sikkerapi != null && env.apiKeyFile().isPresent()
+                && Boolean.TRUE.equals(config.spec().getReporting().getEnabled());
+        reports.configure(report ? new AttackReports.Plan(URI.create(sikkerapi.getEndpoint()),
+                env.apiKeyFile().get(), loop.whitelist(), Durations.parse(config.spec().getReporting().getInterval()))
+                : null);
     }
 
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
@@ -178,6 +194,7 @@ public final class AgentCommand {
         } else {
             LOG.info("Stopping for a restart: the rules stay in place for the next agent");
         }
+        reports.close();
         observer.flush();
         observer.close();
         watch.close();

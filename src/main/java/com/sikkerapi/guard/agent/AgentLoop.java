@@ -53,6 +53,7 @@ public final class AgentLoop {
     private final AutoWhitelist.Sources nodeFacts;
     private final Function<List<URI>, SelfTest> selfTests;
     private EntryCounts enforced;
+    private volatile AddressSet lastWhitelist = AddressSet.EMPTY;
 
     public AgentLoop(Firewall firewall, FeedPuller puller, LastGoodList lastGood, Path apiKeyFile,
             AutoWhitelist.Sources nodeFacts, Function<List<URI>, SelfTest> selfTests) {
@@ -91,7 +92,8 @@ public final class AgentLoop {
             enforced = null;
         }
         List<FeedPuller.Source> sources = FeedPuller.sources(spec, apiKeyFile);
-        ValidationPolicy policy = ValidationPolicy.of(spec.getSafety(), whitelist(config, sources));
+        lastWhitelist = whitelist(config, sources);
+        ValidationPolicy policy = ValidationPolicy.of(spec.getSafety(), lastWhitelist);
         long previous = lastGood.listedEntries();
         List<String> rejectedLines = new ArrayList<>();
         FeedPuller.Pull pull = puller.pull(sources, policy, previous, (source, line, reason, text) -> {
@@ -158,6 +160,11 @@ public final class AgentLoop {
         } else {
             firewall.remove();
         }
+    }
+
+    /** What the last cycle would never block (the spec's whitelist and the auto-whitelist): never reported either. */
+    AddressSet whitelist() {
+        return lastWhitelist;
     }
 
     private AddressSet whitelist(Config config, List<FeedPuller.Source> sources) {

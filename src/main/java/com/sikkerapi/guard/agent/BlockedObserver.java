@@ -38,6 +38,8 @@ final class BlockedObserver implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private final AtomicLong observedPackets = new AtomicLong();
     private volatile BlockedTally tally = new BlockedTally(MAX_SOURCES, new Services(Map.of()));
+    /** The same packets over the reporting interval (drained by the reports, not by the log). */
+    private volatile BlockedTally forReports = new BlockedTally(MAX_SOURCES, new Services(Map.of()));
     private PacketLogStream stream;
     private Map<String, String> portMap = Map.of();
     private EnforcementSpec.BlockedLog following;
@@ -67,6 +69,7 @@ final class BlockedObserver implements AutoCloseable {
             flush();
             this.portMap = Map.copyOf(portMap);
             tally = new BlockedTally(MAX_SOURCES, new Services(portMap));
+            forReports = new BlockedTally(MAX_SOURCES, new Services(portMap));
         }
         if (log == following && (stream == null || stream.isAlive())) {
             return;
@@ -89,6 +92,7 @@ final class BlockedObserver implements AutoCloseable {
         parser.parse(text).ifPresent(packet -> {
             observedPackets.incrementAndGet();
             tally.record(packet);
+            forReports.record(packet);
         });
     }
 
@@ -103,6 +107,11 @@ final class BlockedObserver implements AutoCloseable {
                     summary.totalPackets(), summary.overflowPackets() > 0 ? "; sources past the first " + MAX_SOURCES
                             + " counted together" : ""));
         }
+    }
+
+    /** The sources blocked since the last call, for the reports to SikkerAPI. */
+    BlockedTally.Summary drainForReports() {
+        return forReports.drain();
     }
 
     /** Packets the log rule sampled since the agent started (a rate-limited sample, not every drop). */
