@@ -47,6 +47,9 @@ public final class AgentCommand {
     private final NodeReporter reporter;
     private final BlockedObserver observer;
     private final AttackReports reports;
+    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentHealth health = new AgentHealth();
+    private HealthServer healthServer;
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -59,13 +62,13 @@ public final class AgentCommand {
         this.loop = new AgentLoop(firewall, new FeedPuller(new FeedClient(FeedClient.Settings.DEFAULTS, Optional.empty()),
                 env.stateDir().resolve("feeds")), new LastGoodList(env.stateDir()),
                 env.apiKeyFile().orElse(env.stateDir().resolve("no-api-key")), AutoWhitelist.Sources.NODE,
-                endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints));
+                endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints),
+                metrics);
         this.reporter = new NodeReporter(client, env.namespace(), env.node());
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
-        this.observer = BlockedObserver.toLog(commands, firewall.names(),
-                Path.of(System.getProperty("java.io.tmpdir"), firewall.names().chain()));
+        this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), metrics);
         this.reports = new AttackReports(new BulkReporter(BulkReporter.Settings.DEFAULTS), observer::drainForReports,
-                LOG::info, LOG::warn);
+                LOG::info, LOG::warn, metrics);
     }
 
     public static int main() {
@@ -88,12 +91,14 @@ public final class AgentCommand {
         LOG.infof("sikkerguard agent for %s/%s on node %s", env.namespace(), env.blocklist(), env.node());
         // The node is protected again first, from its own disk: the API server may be unreachable yet.
         Optional<AgentLoop.Outcome> restored = restore();
+        startHealthServer();
         watch.start(client, env.namespace(), env.configMap());
         long seen = -1;
         long generation = -1;
         try {
             while (running) {
                 Optional<ConfigWatch.Snapshot> snapshot = watch.current();
+                health.progressed();
                 if (snapshot.isEmpty()) {
                     watch.awaitChange(watch.version(), Duration.ofSeconds(10));
                     continue;
@@ -114,9 +119,11 @@ public final class AgentCommand {
                     outcome = AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Failed, null,
                             "Failed", "AgentError", String.valueOf(e.getMessage()));
                 }
+                Duration interval = Durations.parse(config.spec().getPullInterval());
+                metrics.cycle(outcome);
+                health.cycle(outcome, config.agent().mode(), interval);
                 report(config, outcome);
                 observe(config);
-                Duration interval = Durations.parse(config.spec().getPullInterval());
                 Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
                 // Wake up for the heartbeat as well, so a quiet node still shows it is alive.
                 Instant next = Instant.now().plus(wait);
@@ -124,6 +131,8 @@ public final class AgentCommand {
                     watch.awaitChange(seen, min(Duration.between(Instant.now(), next),
                             ThreatBlocklistNode.HEARTBEAT_INTERVAL));
                     if (watch.version() == seen) {
+                        health.progressed();
+                        reporter.observed(observer.observedPackets(), reports.lastReport());
                         reporter.publish(config.agent(), Instant.now());
                     }
                 }
@@ -132,6 +141,39 @@ public final class AgentCommand {
             Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /** Probes and /status; the agent runs without them when no port is free (they are not worth a crash). */
+    private void startHealthServer() {
+        try {
+            healthServer = HealthServer.start(env.healthPort(), env.healthPortFile(), new HealthServer.Endpoints() {
+                @Override
+                public HealthServer.Answer healthz() {
+                    String problem = health.problem(Instant.now());
+                    return problem == null ? new HealthServer.Answer(200, "text/plain", "ok\n")
+                            : new HealthServer.Answer(503, "text/plain", problem + "\n");
+                }
+
+                @Override
+                public HealthServer.Answer livez() {
+                    return health.live(Instant.now()) ? new HealthServer.Answer(200, "text/plain", "ok\n")
+                            : new HealthServer.Answer(503, "text/plain", "the loop is stuck\n");
+                }
+
+                @Override
+                public HealthServer.Answer status() {
+                    return new HealthServer.Answer(200, "application/json", health.statusJson(reporter.snapshot(),
+                            observer.observedPackets(), reports.reported(), Instant.now()));
+                }
+
+                @Override
+                public HealthServer.Answer metrics() {
+                    return new HealthServer.Answer(200, "text/plain; version=0.0.4", metrics.scrape());
+                }
+            });
+        } catch (java.io.IOException e) {
+            LOG.errorf("No health endpoint (%s); the agent goes on without it", e.getMessage());
         }
     }
 
@@ -165,6 +207,7 @@ public final class AgentCommand {
 
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
         reporter.record(config.agent(), outcome, Instant.now());
+        reporter.observed(observer.observedPackets(), reports.lastReport());
         reporter.publish(config.agent(), Instant.now());
     }
 
@@ -194,9 +237,17 @@ public final class AgentCommand {
         } else {
             LOG.info("Stopping for a restart: the rules stay in place for the next agent");
         }
+        if (healthServer != null) {
+            healthServer.close();
+        }
         reports.close();
         observer.flush();
         observer.close();
+        try {
+            java.nio.file.Files.deleteIfExists(env.scratchDir());
+        } catch (java.io.IOException e) {
+            LOG.debugf("scratch folder left: %s", e.getMessage()); // not empty: not ours to judge
+        }
         watch.close();
         client.close();
     }

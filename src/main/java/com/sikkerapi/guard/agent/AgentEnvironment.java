@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param stateDir this blocklist's folder in the node's state folder (the hostPath), kept across restarts
  */
 public record AgentEnvironment(String blocklist, String namespace, String node, String configMap, Path stateDir,
-        Optional<Path> apiKeyFile) {
+        Optional<Path> apiKeyFile, int healthPort, Path scratchDir) {
 
     public static AgentEnvironment from(Map<String, String> env) {
         String blocklist = required(env, "SIKKERGUARD_BLOCKLIST");
@@ -18,7 +18,24 @@ public record AgentEnvironment(String blocklist, String namespace, String node, 
         return new AgentEnvironment(blocklist, namespace, required(env, "NODE_NAME"),
                 required(env, "SIKKERGUARD_CONFIGMAP"),
                 Path.of(required(env, "SIKKERGUARD_STATE_DIR")).resolve(namespace + "_" + blocklist),
-                Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of));
+                Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
+                Integer.parseInt(env.getOrDefault("SIKKERGUARD_HEALTH_PORT", Integer.toString(
+                        HealthServer.DEFAULT_PORT))),
+                scratch(env, namespace, blocklist));
+    }
+
+    /**
+     * The pod's scratch folder (an emptyDir on /tmp: the root file system is read-only), per blocklist: ulogd's
+     * configuration and the health port the probe reads. Only the namespace and name are needed to find it, so
+     * the `health` command, run in the same container, finds it from the same environment.
+     */
+    static Path scratch(Map<String, String> env, String namespace, String blocklist) {
+        return Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")),
+                "sikkerguard-" + namespace + "_" + blocklist);
+    }
+
+    public Path healthPortFile() {
+        return scratchDir.resolve("health.port");
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -15,6 +15,7 @@ import com.sikkerapi.guard.net.AddressSet;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +53,19 @@ public final class AgentLoop {
     private final Path apiKeyFile;
     private final AutoWhitelist.Sources nodeFacts;
     private final Function<List<URI>, SelfTest> selfTests;
+    private final AgentMetrics metrics;
     private EntryCounts enforced;
     private volatile AddressSet lastWhitelist = AddressSet.EMPTY;
 
     public AgentLoop(Firewall firewall, FeedPuller puller, LastGoodList lastGood, Path apiKeyFile,
-            AutoWhitelist.Sources nodeFacts, Function<List<URI>, SelfTest> selfTests) {
+            AutoWhitelist.Sources nodeFacts, Function<List<URI>, SelfTest> selfTests, AgentMetrics metrics) {
         this.firewall = firewall;
         this.puller = puller;
         this.lastGood = lastGood;
         this.apiKeyFile = apiKeyFile;
         this.nodeFacts = nodeFacts;
         this.selfTests = selfTests;
+        this.metrics = metrics;
     }
 
     /**
@@ -96,11 +99,13 @@ public final class AgentLoop {
         ValidationPolicy policy = ValidationPolicy.of(spec.getSafety(), lastWhitelist);
         long previous = lastGood.listedEntries();
         List<String> rejectedLines = new ArrayList<>();
+        long pullStart = System.nanoTime();
         FeedPuller.Pull pull = puller.pull(sources, policy, previous, (source, line, reason, text) -> {
             if (rejectedLines.size() < 20) {
                 rejectedLines.add(source + " line " + line + ": " + reason + ": " + text);
             }
         }, configChanged);
+        metrics.pulled(Duration.ofNanos(System.nanoTime() - pullStart));
         rejectedLines.forEach(line -> LOG.warnf("Skipped %s", line));
         NodePhase failed = dryRun ? NodePhase.DryRun : enforced != null ? NodePhase.Degraded : NodePhase.Failed;
         if (pull.failure() != null) {
@@ -130,8 +135,10 @@ public final class AgentLoop {
         boolean selfTest = Boolean.TRUE.equals(config.spec().getSafety().getSelfTest());
         SelfTest checks = selfTests.apply(sources.stream().map(FeedPuller.Source::uri).toList());
         Map<String, Boolean> before = selfTest ? checks.run() : Map.of();
+        long applyStart = System.nanoTime();
         try {
             firewall.apply(list, config.spec().getEnforcement());
+            metrics.applied(Duration.ofNanos(System.nanoTime() - applyStart));
         } catch (FirewallException e) {
             LOG.errorf("Apply failed, the live list is unchanged: %s", e.getMessage());
             return Outcome.error(enforced != null ? NodePhase.Degraded : NodePhase.Failed, enforced, "Success",

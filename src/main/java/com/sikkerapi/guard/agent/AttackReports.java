@@ -48,13 +48,15 @@ final class AttackReports implements AutoCloseable {
         return thread;
     });
     private final AtomicLong reported = new AtomicLong();
+    private final AgentMetrics metrics;
     private volatile Plan plan;
     private volatile Instant lastReport;
     private ScheduledFuture<?> task;
 
     /** @param blocked drains the blocked sources seen since the last call */
     AttackReports(BulkReporter reporter, Supplier<BlockedTally.Summary> blocked, Consumer<String> info,
-            Consumer<String> warning) {
+            Consumer<String> warning, AgentMetrics metrics) {
+        this.metrics = metrics;
         this.reporter = reporter;
         this.blocked = blocked;
         this.info = info;
@@ -103,6 +105,7 @@ final class AttackReports implements AutoCloseable {
         Map<String, Integer> byCategory = queue.accepted(reports, result.sent());
         if (result.sent() > 0) {
             reported.addAndGet(result.sent());
+            metrics.reported(result.sent());
             lastReport = Instant.now();
             info.accept("Reported " + result.sent() + " blocked IPs (" + byCategory.entrySet().stream()
                     .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())

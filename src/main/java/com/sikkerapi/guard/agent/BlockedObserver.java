@@ -37,6 +37,8 @@ final class BlockedObserver implements AutoCloseable {
     private final Consumer<String> out;
     private final ScheduledExecutorService flusher;
     private final AtomicLong observedPackets = new AtomicLong();
+    private final AgentMetrics metrics;
+    private volatile Services services = new Services(Map.of());
     private volatile BlockedTally tally = new BlockedTally(MAX_SOURCES, new Services(Map.of()));
     /** The same packets over the reporting interval (drained by the reports, not by the log). */
     private volatile BlockedTally forReports = new BlockedTally(MAX_SOURCES, new Services(Map.of()));
@@ -45,7 +47,9 @@ final class BlockedObserver implements AutoCloseable {
     private EnforcementSpec.BlockedLog following;
 
     /** @param out where the BLOCKED lines go (the agent's log; a test's list) */
-    BlockedObserver(Commands commands, Naming names, Path workDir, Duration interval, Consumer<String> out) {
+    BlockedObserver(Commands commands, Naming names, Path workDir, Duration interval, Consumer<String> out,
+            AgentMetrics metrics) {
+        this.metrics = metrics;
         this.commands = commands;
         this.parser = new PacketLogParser(names.logPrefix());
         this.nflogGroup = names.nflogGroup();
@@ -59,8 +63,8 @@ final class BlockedObserver implements AutoCloseable {
         flusher.scheduleAtFixedRate(this::flush, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static BlockedObserver toLog(Commands commands, Naming names, Path workDir) {
-        return new BlockedObserver(commands, names, workDir, Duration.ofMinutes(1), line -> LOG.info(line));
+    static BlockedObserver toLog(Commands commands, Naming names, Path workDir, AgentMetrics metrics) {
+        return new BlockedObserver(commands, names, workDir, Duration.ofMinutes(1), line -> LOG.info(line), metrics);
     }
 
     /** Follows the log the firewall's rule writes to (none stops following); the spec's port names apply next. */
@@ -68,6 +72,7 @@ final class BlockedObserver implements AutoCloseable {
         if (!portMap.equals(this.portMap)) {
             flush();
             this.portMap = Map.copyOf(portMap);
+            services = new Services(portMap);
             tally = new BlockedTally(MAX_SOURCES, new Services(portMap));
             forReports = new BlockedTally(MAX_SOURCES, new Services(portMap));
         }
@@ -93,6 +98,7 @@ final class BlockedObserver implements AutoCloseable {
             observedPackets.incrementAndGet();
             tally.record(packet);
             forReports.record(packet);
+            metrics.blocked(services.name(packet.protocol(), packet.port()));
         });
     }
 

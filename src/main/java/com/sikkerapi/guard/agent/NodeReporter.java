@@ -63,6 +63,17 @@ public final class NodeReporter {
         }
     }
 
+    /** What the node saw of its blocked traffic: sampled packets, and the last report to SikkerAPI. */
+    public void observed(long sampledBlockedPackets, Instant lastReport) {
+        report.setBlockedPackets(sampledBlockedPackets);
+        report.setLastReport(lastReport == null ? null : Rfc3339.format(lastReport));
+    }
+
+    /** The report as last recorded (for the agent's /status). */
+    ThreatBlocklistNodeSpec snapshot() {
+        return report;
+    }
+
     /** Writes the report (and the heartbeat); false when the API server could not be reached. */
     public boolean publish(AgentConfig config, Instant now) {
         report.setHeartbeat(Rfc3339.format(now));

@@ -48,6 +48,17 @@ public final class Main {
                 return "remove every sikkerguard rule, chain and set from this node (cleaning up by hand)";
             }
         });
+        COMMANDS.put("health", new Command() {
+            @Override
+            public int run(String[] args) {
+                return com.sikkerapi.guard.agent.HealthCommand.run(args, System.getenv(), System.out);
+            }
+
+            @Override
+            public String summary() {
+                return "ask this container's agent: /healthz, or --live (/livez), --status (/status); the probes";
+            }
+        });
         COMMANDS.put("validate", new ValidateCommand());
         COMMANDS.put("version", new Command() {
             @Override

@@ -24,9 +24,11 @@ public final class PacketLogStream implements AutoCloseable {
 
     private final Process process;
     private final Thread reader;
+    private final Path config;
 
-    private PacketLogStream(Process process, String name, Consumer<String> lines) {
+    private PacketLogStream(Process process, String name, Path config, Consumer<String> lines) {
         this.process = process;
+        this.config = config;
         this.reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -58,12 +60,12 @@ public final class PacketLogStream implements AutoCloseable {
                 .append("[log1]\ngroup=").append(group).append('\n')
                 .append("[emu1]\nfile=\"/dev/stdout\"\nsync=1\n");
         Files.writeString(config, text.toString());
-        return new PacketLogStream(commands.start("ulogd", "-c", config.toString()), "nflog", lines);
+        return new PacketLogStream(commands.start("ulogd", "-c", config.toString()), "nflog", config, lines);
     }
 
     /** The kernel log from now on (LOG rules write there). */
     public static PacketLogStream kmsg(Commands commands, Consumer<String> lines) {
-        return new PacketLogStream(commands.start("dmesg", "--follow-new", "--kernel"), "kmsg", lines);
+        return new PacketLogStream(commands.start("dmesg", "--follow-new", "--kernel"), "kmsg", null, lines);
     }
 
     public boolean isAlive() {
@@ -78,8 +80,13 @@ public final class PacketLogStream implements AutoCloseable {
                 process.destroyForcibly();
             }
             reader.join(5000);
+            if (config != null) {
+                Files.deleteIfExists(config);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", config, e.getMessage());
         }
     }
 }

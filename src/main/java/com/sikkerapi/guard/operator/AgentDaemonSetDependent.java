@@ -1,5 +1,6 @@
 package com.sikkerapi.guard.operator;
 
+import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.SikkerApiSource;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import io.fabric8.kubernetes.api.model.Container;
@@ -62,10 +63,21 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
 
+        boolean kernelLog = blocklist.getSpec().getEnforcement().getBlockedLog() == EnforcementSpec.BlockedLog.KMSG;
+        if (kernelLog) {
+            // Only for blockedLog: kmsg: the node's kernel log, read-only (NFLOG, the default, needs neither this nor
+            // CAP_SYSLOG).
+            volumes.add(new VolumeBuilder().withName("kmsg").withNewHostPath().withPath("/dev/kmsg")
+                    .withType("CharDevice").endHostPath().build());
+            mounts.add(new VolumeMountBuilder().withName("kmsg").withMountPath("/dev/kmsg").withReadOnly(true).build());
+        }
+
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_BLOCKLIST").withValue(blocklist.getMetadata().getName()).build());
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_CONFIGMAP").withValue(name).build());
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_STATE_DIR").withValue(STATE_DIR).build());
+        env.add(new EnvVarBuilder().withName("SIKKERGUARD_HEALTH_PORT")
+                .withValue(Integer.toString(settings.agent().healthPort())).build());
         env.add(new EnvVarBuilder().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef()
@@ -87,6 +99,15 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .withImagePullPolicy(settings.agent().imagePullPolicy())
                 .withCommand(settings.agent().command())
                 .withArgs("agent")
+                // The agent listens on loopback only (hostNetwork: the node's own ports); the probes run in the
+                // container and ask it there. Ready: the last cycle succeeded or is in its grace period, which
+                // paces a rolling upgrade node by node. Live: the loop moves (a restart keeps the rules).
+                .withNewReadinessProbe().withNewExec().withCommand(settings.agent().command(), "health").endExec()
+                .withInitialDelaySeconds(5).withPeriodSeconds(20).withTimeoutSeconds(10).withFailureThreshold(3)
+                .endReadinessProbe()
+                .withNewLivenessProbe().withNewExec().withCommand(settings.agent().command(), "health", "--live")
+                .endExec().withInitialDelaySeconds(60).withPeriodSeconds(60).withTimeoutSeconds(10)
+                .withFailureThreshold(3).endLivenessProbe()
                 .withEnv(env)
                 .withVolumeMounts(mounts)
                 .withNewResources()
@@ -102,7 +123,8 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 // for a non-root user without ambient capabilities, which Kubernetes cannot grant.
                 .withRunAsUser(0L)
                 .withRunAsNonRoot(false)
-                .withNewCapabilities().withDrop("ALL").withAdd("NET_ADMIN", "NET_RAW").endCapabilities()
+                .withNewCapabilities().withDrop("ALL").withAdd(kernelLog ? List.of("NET_ADMIN", "NET_RAW", "SYSLOG")
+                        : List.of("NET_ADMIN", "NET_RAW")).endCapabilities()
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .build();

@@ -32,6 +32,13 @@ public interface OperatorSettings {
         @WithDefault("system-node-critical")
         Optional<String> priorityClassName();
 
+        /**
+         * The first loopback port the agent tries for its health, status and metrics endpoints (the next free one is
+         * taken when it is in use: two blocklists on a node, or another program).
+         */
+        @WithDefault("19464")
+        int healthPort();
+
         @WithDefault("50m")
         String cpuRequest();
 

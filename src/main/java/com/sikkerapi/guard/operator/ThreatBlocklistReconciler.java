@@ -41,10 +41,12 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
 
     private final OperatorSettings settings;
     private final EventRecorder events;
+    private final OperatorMetrics metrics;
 
-    public ThreatBlocklistReconciler(OperatorSettings settings, EventRecorder events) {
+    public ThreatBlocklistReconciler(OperatorSettings settings, EventRecorder events, OperatorMetrics metrics) {
         this.settings = settings;
         this.events = events;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,6 +80,7 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         ThreatBlocklistStatus before = blocklist.getStatus();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
                 desired, reports, Instant.now());
+        metrics.nodes(blocklist, after.getNodes(), OperatorMetrics.keys(context.getPrimaryCache().list()));
         // Staleness of node heartbeats is a matter of time, not of events: look again after one heartbeat.
         if (Objects.equals(before, after)) {
             return UpdateControl.<ThreatBlocklist>noUpdate().rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);

@@ -74,7 +74,7 @@ class AgentLoopKernelTest {
     private AgentLoop loop(String gateway) {
         return new AgentLoop(firewall(), new FeedPuller(new FeedClient(FAST, Optional.empty()), state.resolve("feeds")),
                 new LastGoodList(state), state.resolve("no-key"), AutoWhitelist.Sources.NODE,
-                endpoints -> new SelfTest(lab.node().commands(), List.of(gateway), List.of()));
+                endpoints -> new SelfTest(lab.node().commands(), List.of(gateway), List.of()), new AgentMetrics());
     }
 
     private static String list(String... addresses) {

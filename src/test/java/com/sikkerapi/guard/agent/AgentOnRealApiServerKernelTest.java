@@ -51,7 +51,8 @@ class AgentOnRealApiServerKernelTest {
 
     private AgentCommand agent(LabAccess lab, String namespace, String node) {
         AgentEnvironment env = AgentEnvironment.from(Map.of("SIKKERGUARD_BLOCKLIST", "edge", "POD_NAMESPACE", namespace,
-                "NODE_NAME", node, "SIKKERGUARD_CONFIGMAP", "edge-agent", "SIKKERGUARD_STATE_DIR", state.toString()));
+                "NODE_NAME", node, "SIKKERGUARD_CONFIGMAP", "edge-agent", "SIKKERGUARD_STATE_DIR", state.toString(),
+                "TMPDIR", state.toString()));
         return new AgentCommand(env, agentClient(namespace, "edge-agent"), lab.node().commands());
     }
 

@@ -81,6 +81,9 @@ class AgentProcessKernelTest {
             await().atMost(SOON).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
             await().atMost(SOON).ignoreExceptions().until(() -> report().getSpec().getPhase() == NodePhase.Enforcing);
             String sets = node.sets();
+            await().atMost(SOON).until(() -> node.probe().ok());
+            assertThat(node.probe("--status").output()).contains("\"status\" : \"ok\"", "\"v4\" : 2",
+                    "\"dryRun\" : false");
 
             // SIGKILL, as an OOM kill or a crash: the successor adopts the sets and rules, and adds nothing.
             kill(first, "-KILL");
@@ -145,6 +148,7 @@ class AgentProcessKernelTest {
         private final PodSpec pod;
         private final Container container;
         private final Path kubeconfig;
+        private Map<String, String> env = Map.of();
 
         Node(NetNs ns, PodSpec pod) throws IOException {
             this.ns = ns;
@@ -192,6 +196,8 @@ class AgentProcessKernelTest {
                 env.put(var.getName(), hostPaths.getOrDefault(value, value));
             }
             env.put("KUBECONFIG", kubeconfig.toString());
+            env.put("TMPDIR", dir.resolve("pod-tmp").toString()); // the pod's emptyDir on /tmp
+            this.env = env;
             List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
             command.addAll(container.getArgs());
             assertThat(container.getCommand()).containsExactly("/opt/sikkerguard/bin/sikkerguard");
@@ -213,6 +219,17 @@ class AgentProcessKernelTest {
 
         com.sikkerapi.guard.firewall.Commands.Result launcher(String command) {
             return ns.run(LAUNCHER.toString(), command);
+        }
+
+        /** The DaemonSet's probe, as the kubelet runs it: in the agent's container, with its environment. */
+        com.sikkerapi.guard.firewall.Commands.Result probe(String... args) {
+            List<String> command = new ArrayList<>(List.of("env"));
+            env.forEach((name, value) -> command.add(name + "=" + value));
+            command.add(LAUNCHER.toString());
+            command.addAll(container.getReadinessProbe().getExec().getCommand().subList(1,
+                    container.getReadinessProbe().getExec().getCommand().size()));
+            command.addAll(List.of(args));
+            return ns.run(command.toArray(String[]::new));
         }
     }
 }

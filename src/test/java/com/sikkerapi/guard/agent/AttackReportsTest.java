@@ -50,7 +50,8 @@ class AttackReportsTest {
         server.start();
         keyFile = Files.writeString(dir.resolve("api-key"), KEY + "\n");
         reports = new AttackReports(new BulkReporter(new BulkReporter.Settings(Duration.ofSeconds(2), 1,
-                Duration.ofMillis(10), Duration.ofSeconds(1), "test")), tally::drain, log::add, log::add);
+                Duration.ofMillis(10), Duration.ofSeconds(1), "test")), tally::drain, log::add, log::add,
+                new AgentMetrics());
     }
 
     @AfterEach

@@ -36,7 +36,7 @@ class BlockedObserverKernelTest {
                     new EnforcementSpec());
             List<String> lines = new CopyOnWriteArrayList<>();
             try (BlockedObserver observer = new BlockedObserver(lab.node().commands(), names, state.resolve("run"),
-                    Duration.ofHours(1), lines::add)) {
+                    Duration.ofHours(1), lines::add, new AgentMetrics())) {
                 observer.follow(EnforcementSpec.BlockedLog.NFLOG, Map.of("2222", "ssh"));
                 // ulogd has bound the group when the kernel lists it.
                 await().atMost(Duration.ofSeconds(10)).until(() -> lab.node()

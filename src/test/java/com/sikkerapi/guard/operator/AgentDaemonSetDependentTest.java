@@ -36,6 +36,14 @@ class AgentDaemonSetDependentTest {
         assertThat(agent.getImage()).isEqualTo("registry/sg:1.2.3");
         assertThat(agent.getCommand()).containsExactly("/opt/sikkerguard/bin/sikkerguard");
         assertThat(agent.getArgs()).containsExactly("agent");
+        // Probes that work with a loopback-only listener: exec, in the container.
+        assertThat(agent.getReadinessProbe().getExec().getCommand())
+                .containsExactly("/opt/sikkerguard/bin/sikkerguard", "health");
+        assertThat(agent.getLivenessProbe().getExec().getCommand())
+                .containsExactly("/opt/sikkerguard/bin/sikkerguard", "health", "--live");
+        assertThat(agent.getReadinessProbe().getHttpGet()).isNull();
+        assertThat(agent.getEnv()).anyMatch(e -> e.getName().equals("SIKKERGUARD_HEALTH_PORT")
+                && e.getValue().equals("19464"));
         var security = agent.getSecurityContext();
         assertThat(security.getPrivileged()).isFalse();
         assertThat(security.getAllowPrivilegeEscalation()).isFalse();
@@ -70,6 +78,21 @@ class AgentDaemonSetDependentTest {
         PodSpec pod = pod(blocklist);
         assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
         assertThat(pod.getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("SIKKERGUARD_API_KEY_FILE"));
+    }
+
+    @Test
+    void onlyTheKernelLogObservationMountsKmsgAndAddsSyslog() {
+        ThreatBlocklist nflog = Fixtures.blocklist("nflog", 1);
+        assertThat(pod(nflog).getVolumes()).noneMatch(v -> v.getName().equals("kmsg"));
+        ThreatBlocklist kmsg = Fixtures.blocklist("kmsg", 1);
+        kmsg.getSpec().getEnforcement().setBlockedLog(com.sikkerapi.guard.api.EnforcementSpec.BlockedLog.KMSG);
+        PodSpec pod = pod(kmsg);
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getName().equals("kmsg")
+                && v.getHostPath().getPath().equals("/dev/kmsg") && v.getHostPath().getType().equals("CharDevice"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/dev/kmsg")
+                && m.getReadOnly());
+        assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getAdd())
+                .containsExactly("NET_ADMIN", "NET_RAW", "SYSLOG");
     }
 
     @Test

@@ -110,7 +110,7 @@ class OperatorOnRealApiServerTest {
                 .get(AgentConfig.PROTECTED_RANGES_KEY).contains("192.0.2.31"));
         Thread.sleep(2000);
         Map<String, String> before = resourceVersions("no-churn", "edge");
-        double reconcilesBefore = OperatorMetrics.reconcilesStarted();
+        double reconcilesBefore = ReconcileCounter.reconcilesStarted();
         for (int i = 0; i < 3; i++) {
             // A Node label change re-reconciles every blocklist without changing anything it derives.
             cluster.client().nodes().withName("no-churn-1").edit(n -> {
@@ -119,9 +119,11 @@ class OperatorOnRealApiServerTest {
             });
             Thread.sleep(1000);
         }
-        await().atMost(RealCluster.WAIT).until(() -> OperatorMetrics.reconcilesStarted() >= reconcilesBefore + 3);
+        await().atMost(RealCluster.WAIT).until(() -> ReconcileCounter.reconcilesStarted() >= reconcilesBefore + 3);
         Thread.sleep(1000);
         assertThat(resourceVersions("no-churn", "edge")).isEqualTo(before);
+        assertThat(ReconcileCounter.nodes("no-churn", "edge", "desired")).isEqualTo(1.0);
+        assertThat(ReconcileCounter.nodes("no-churn", "edge", "ready")).isEqualTo(0.0);
     }
 
     @Test

@@ -1,0 +1,134 @@
+package com.sikkerapi.guard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sikkerapi.guard.api.EntryCounts;
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
+import com.sikkerapi.guard.firewall.Commands;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthServerTest {
+    @TempDir
+    Path tmp;
+
+    private final AtomicReference<String> problem = new AtomicReference<>();
+
+    private HealthServer start(int port, Path portFile) throws IOException {
+        return HealthServer.start(port, portFile, new HealthServer.Endpoints() {
+            @Override
+            public HealthServer.Answer healthz() {
+                return problem.get() == null ? new HealthServer.Answer(200, "text/plain", "ok\n")
+                        : new HealthServer.Answer(503, "text/plain", problem.get() + "\n");
+            }
+
+            @Override
+            public HealthServer.Answer livez() {
+                return new HealthServer.Answer(200, "text/plain", "ok\n");
+            }
+
+            @Override
+            public HealthServer.Answer status() {
+                return new HealthServer.Answer(200, "application/json", "{\"status\":\"ok\"}\n");
+            }
+
+            @Override
+            public HealthServer.Answer metrics() {
+                return new HealthServer.Answer(200, "text/plain", new AgentMetrics().scrape());
+            }
+        });
+    }
+
+    private static int get(String url) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        connection.setConnectTimeout(2000);
+        return connection.getResponseCode();
+    }
+
+    @Test
+    void answersOnLoopbackOnlyAndTheProbeCommandFindsItsPort() throws IOException {
+        Map<String, String> env = Map.of("POD_NAMESPACE", "security", "SIKKERGUARD_BLOCKLIST", "edge",
+                "TMPDIR", tmp.toString());
+        Path portFile = AgentEnvironment.scratch(env, "security", "edge").resolve("health.port");
+        try (HealthServer server = start(HealthServer.DEFAULT_PORT, portFile)) {
+            int port = server.port();
+            assertThat(get("http://127.0.0.1:" + port + "/healthz")).isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + port + "/status")).isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + port + "/metrics")).isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + port + "/other")).isEqualTo(404);
+            // Bound to 127.0.0.1 alone: another loopback address and IPv6 loopback find nobody listening.
+            assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.2", port), 2000))
+                    .isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("::1", port), 2000))
+                    .isInstanceOf(ConnectException.class);
+            assertThat(Commands.local().run("ss", "-Hltn", "sport = :" + port).output().strip())
+                    .containsPattern("\\s(\\[::ffff:)?127\\.0\\.0\\.1\\]?:" + port + "\\s")
+                    .doesNotContain("0.0.0.0:" + port).doesNotContain("*:" + port + " ");
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(HealthCommand.run(new String[0], env, new PrintStream(out))).isZero();
+            problem.set("cycles have failed since 2026-11-23T07:00:00Z");
+            assertThat(HealthCommand.run(new String[0], env, new PrintStream(out))).isEqualTo(1);
+            assertThat(HealthCommand.run(new String[] {"--live"}, env, new PrintStream(out))).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("cycles have failed");
+
+            // A second agent on the node (another blocklist) takes the next port, not this one.
+            try (HealthServer second = start(port, tmp.resolve("second.port"))) {
+                assertThat(second.port()).isEqualTo(port + 1);
+            }
+        }
+        assertThat(portFile).doesNotExist();
+        assertThat(HealthCommand.run(new String[0], env, new PrintStream(new ByteArrayOutputStream()))).isEqualTo(1);
+    }
+
+    @Test
+    void healthyWhileCyclesSucceedOrFailuresAreYoungerThanTheGracePeriod() {
+        AgentHealth health = new AgentHealth();
+        Instant now = Instant.now();
+        assertThat(health.problem(now)).as("starting").isNull();
+        assertThat(health.problem(now.plus(Duration.ofMinutes(11)))).contains("no cycle has completed");
+        AgentLoop.Outcome ok = new AgentLoop.Outcome(NodePhase.Enforcing, EntryCounts.of(3, 1), "Success", null,
+                null, false);
+        AgentLoop.Outcome failed = AgentLoop.Outcome.error(NodePhase.Degraded, EntryCounts.of(3, 1), "Failed",
+                "PullFailed", "HTTP 503");
+        health.cycle(ok, Mode.Enforcing, Duration.ofMinutes(30));
+        assertThat(health.problem(Instant.now())).isNull();
+        health.cycle(failed, Mode.Enforcing, Duration.ofMinutes(30));
+        assertThat(health.problem(Instant.now().plus(Duration.ofMinutes(14)))).as("within two intervals").isNull();
+        assertThat(health.problem(Instant.now().plus(Duration.ofMinutes(61)))).contains("cycles have failed");
+        health.cycle(failed, Mode.Enforcing, Duration.ofMinutes(1));
+        assertThat(health.problem(Instant.now().plus(Duration.ofMinutes(9)))).as("ten minutes at least").isNull();
+        assertThat(health.problem(Instant.now().plus(Duration.ofMinutes(11)))).contains("cycles have failed");
+        health.cycle(ok, Mode.Enforcing, Duration.ofMinutes(30));
+        assertThat(health.problem(Instant.now())).isNull();
+        assertThat(health.live(Instant.now().plus(Duration.ofMinutes(14)))).isTrue();
+        assertThat(health.live(Instant.now().plus(Duration.ofMinutes(16)))).isFalse();
+        assertThat(health.problem(Instant.now().plus(Duration.ofMinutes(16)))).contains("no progress");
+
+        ThreatBlocklistNodeSpec report = new ThreatBlocklistNodeSpec();
+        report.setPhase(NodePhase.Enforcing);
+        report.setEntries(EntryCounts.of(3, 1));
+        report.setLastPull("2026-11-23T07:00:00Z");
+        String json = health.statusJson(report, 12, 4, Instant.now());
+        assertThat(json).contains("\"status\" : \"ok\"", "\"dryRun\" : false", "\"v4\" : 3", "\"v6\" : 1",
+                "\"lastPull\" : \"2026-11-23T07:00:00Z\"", "\"blockedPacketsSampled\" : 12", "\"reportedIps\" : 4",
+                "\"uptimeSeconds\"");
+    }
+}
