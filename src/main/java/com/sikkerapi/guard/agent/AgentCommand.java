@@ -66,7 +66,8 @@ public final class AgentCommand {
                 metrics);
         this.reporter = new NodeReporter(client, env.namespace(), env.node());
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
-        this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), metrics);
+        this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), env.blockedLogInterval(),
+                metrics);
         this.reports = new AttackReports(new BulkReporter(BulkReporter.Settings.DEFAULTS), observer::drainForReports,
                 LOG::info, LOG::warn, metrics);
     }
@@ -132,7 +133,7 @@ public final class AgentCommand {
                             ThreatBlocklistNode.HEARTBEAT_INTERVAL));
                     if (watch.version() == seen) {
                         health.progressed();
-                        reporter.observed(observer.observedPackets(), reports.lastReport());
+                        observed();
                         reporter.publish(config.agent(), Instant.now());
                     }
                 }
@@ -205,9 +206,16 @@ public final class AgentCommand {
                 : null);
     }
 
+    /** Exact drops from the rule counters, for the node report and the metrics. */
+    private void observed() {
+        long dropped = firewall.droppedPackets();
+        metrics.dropped(dropped);
+        reporter.observed(dropped, reports.lastReport());
+    }
+
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
         reporter.record(config.agent(), outcome, Instant.now());
-        reporter.observed(observer.observedPackets(), reports.lastReport());
+        observed();
         reporter.publish(config.agent(), Instant.now());
     }
 

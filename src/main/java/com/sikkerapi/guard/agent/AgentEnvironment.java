@@ -1,6 +1,8 @@
 package com.sikkerapi.guard.agent;
 
+import com.sikkerapi.guard.api.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +12,7 @@ import java.util.Optional;
  * @param stateDir this blocklist's folder in the node's state folder (the hostPath), kept across restarts
  */
 public record AgentEnvironment(String blocklist, String namespace, String node, String configMap, Path stateDir,
-        Optional<Path> apiKeyFile, int healthPort, Path scratchDir) {
+        Optional<Path> apiKeyFile, int healthPort, Path scratchDir, Duration blockedLogInterval) {
 
     public static AgentEnvironment from(Map<String, String> env) {
         String blocklist = required(env, "SIKKERGUARD_BLOCKLIST");
@@ -21,7 +23,8 @@ public record AgentEnvironment(String blocklist, String namespace, String node, 
                 Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
                 Integer.parseInt(env.getOrDefault("SIKKERGUARD_HEALTH_PORT", Integer.toString(
                         HealthServer.DEFAULT_PORT))),
-                scratch(env, namespace, blocklist));
+                scratch(env, namespace, blocklist),
+                Durations.parse(env.getOrDefault("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "1m")));
     }
 
     /**

@@ -73,6 +73,7 @@ final class AgentHealth {
         status.put("lastApply", report.getLastApply());
         status.put("lastReport", report.getLastReport());
         status.put("reportedIps", reported);
+        status.put("droppedPackets", report.getBlockedPackets());
         status.put("blockedPacketsSampled", sampledBlocked);
         status.put("rollbacks", report.getRollbacks());
         status.put("lastError", report.getLastErrorReason() == null ? null : Map.of("reason",

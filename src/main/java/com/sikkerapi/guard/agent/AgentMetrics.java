@@ -17,6 +17,7 @@ final class AgentMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong entriesV4 = new AtomicLong();
     private final AtomicLong entriesV6 = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private final Timer pullTime;
     private final Timer applyTime;
     private final Counter rollbacks;
@@ -27,6 +28,9 @@ final class AgentMetrics {
                 .description("Entries (CIDRs) in the live set").register(registry);
         Gauge.builder("sikkerguard_entries", entriesV6, AtomicLong::get).tag("family", "ipv6")
                 .description("Entries (CIDRs) in the live set").register(registry);
+        Gauge.builder("sikkerguard_dropped_packets", dropped, AtomicLong::get)
+                .description("Packets the DROP rules dropped since they were made (exact, both families)")
+                .register(registry);
         pullTime = Timer.builder("sikkerguard_pull_validate").description("Pull, parse and validate of a list")
                 .register(registry);
         applyTime = Timer.builder("sikkerguard_apply").description("Load, swap and rule check of a list")
@@ -47,6 +51,12 @@ final class AgentMetrics {
         }
         if (outcome.rolledBack()) {
             rollbacks.increment();
+        }
+    }
+
+    void dropped(long packets) {
+        if (packets >= 0) {
+            dropped.set(packets);
         }
     }
 

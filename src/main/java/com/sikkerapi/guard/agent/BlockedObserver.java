@@ -63,8 +63,9 @@ final class BlockedObserver implements AutoCloseable {
         flusher.scheduleAtFixedRate(this::flush, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static BlockedObserver toLog(Commands commands, Naming names, Path workDir, AgentMetrics metrics) {
-        return new BlockedObserver(commands, names, workDir, Duration.ofMinutes(1), line -> LOG.info(line), metrics);
+    static BlockedObserver toLog(Commands commands, Naming names, Path workDir, Duration interval,
+            AgentMetrics metrics) {
+        return new BlockedObserver(commands, names, workDir, interval, line -> LOG.info(line), metrics);
     }
 
     /** Follows the log the firewall's rule writes to (none stops following); the spec's port names apply next. */

@@ -63,9 +63,9 @@ public final class NodeReporter {
         }
     }
 
-    /** What the node saw of its blocked traffic: sampled packets, and the last report to SikkerAPI. */
-    public void observed(long sampledBlockedPackets, Instant lastReport) {
-        report.setBlockedPackets(sampledBlockedPackets);
+    /** What the node did to attackers: packets dropped (exact, -1 unknown), and the last report to SikkerAPI. */
+    public void observed(long droppedPackets, Instant lastReport) {
+        report.setBlockedPackets(droppedPackets < 0 ? null : droppedPackets);
         report.setLastReport(lastReport == null ? null : Rfc3339.format(lastReport));
     }
 

@@ -19,6 +19,7 @@ public class ThreatBlocklistNodeSpec {
     private String lastApply;
     private String lastReport;
     private Long rollbacks;
+    @JsonPropertyDescription("Packets this node's DROP rules dropped since they were made (exact, IPv4 and IPv6).")
     private Long blockedPackets;
 
     @JsonPropertyDescription("A short CamelCase reason for the last error, e.g. PullFailed, ListRejected, SelfTestFailed.")

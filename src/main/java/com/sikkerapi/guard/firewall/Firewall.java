@@ -23,6 +23,9 @@ public interface Firewall {
     /** Entries in the live sets (IPv4, IPv6), or -1 each when absent. */
     long[] liveEntries();
 
+    /** Packets the DROP rules dropped since they were made (both families), or -1 when nothing is enforced. */
+    long droppedPackets();
+
     /** Removes every rule, chain and set this blocklist made, in both families and both hooks. */
     void remove();
 }

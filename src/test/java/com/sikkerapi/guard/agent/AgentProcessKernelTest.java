@@ -84,6 +84,13 @@ class AgentProcessKernelTest {
             await().atMost(SOON).until(() -> node.probe().ok());
             assertThat(node.probe("--status").output()).contains("\"status\" : \"ok\"", "\"v4\" : 2",
                     "\"dryRun\" : false");
+            // The attacker knocks on telnet: the agent's log names it, its port and the service.
+            await().atMost(SOON).until(() -> {
+                lab.attacker().connects(LabAccess.NODE_A, 23);
+                return node.log("first").contains("BLOCKED " + LabAccess.ATTACKER + ":23 (telnet) proto=TCP x");
+            });
+            System.out.println(node.log("first").lines().filter(l -> l.contains("BLOCKED")).findFirst().orElseThrow());
+            System.out.println(cluster.server().kubectl("-n", NAMESPACE, "get", "threatblocklistnodes").stdout());
 
             // SIGKILL, as an OOM kill or a crash: the successor adopts the sets and rules, and adds nothing.
             kill(first, "-KILL");
@@ -197,6 +204,7 @@ class AgentProcessKernelTest {
             }
             env.put("KUBECONFIG", kubeconfig.toString());
             env.put("TMPDIR", dir.resolve("pod-tmp").toString()); // the pod's emptyDir on /tmp
+            env.put("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "2s"); // the BLOCKED lines within the test's patience
             this.env = env;
             List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
             command.addAll(container.getArgs());

@@ -247,6 +247,7 @@ class IpsetFirewallKernelTest {
                     + "reached it%n", droppedByRule, fromAttacker, fromGood);
             assertThat(fromAttacker).isZero();
             assertThat(droppedByRule).isGreaterThan(10_000);
+            assertThat(firewall.droppedPackets()).as("what the node reports").isGreaterThanOrEqualTo(droppedByRule);
             assertThat(fromGood).isGreaterThan(10_000);
         }
     }

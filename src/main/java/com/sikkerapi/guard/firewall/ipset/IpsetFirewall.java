@@ -250,6 +250,26 @@ public final class IpsetFirewall implements Firewall {
         return new long[] {entries(names.live4()), entries(names.live6())};
     }
 
+    @Override
+    public long droppedPackets() {
+        Applied applied = verified;
+        if (applied == null) {
+            return -1;
+        }
+        long total = 0;
+        for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
+            // -L -v -x: exact counters; the DROP rule's first column is its packet count.
+            Commands.Result listing = iptables(v6, "-t", applied.prerouting() ? "raw" : "filter", "-L", names.chain(),
+                    "-v", "-x", "-n");
+            if (!listing.ok()) {
+                return -1;
+            }
+            total += listing.output().lines().map(String::strip).filter(l -> l.matches("\\d+\\s+\\d+\\s+DROP\\s.*"))
+                    .mapToLong(l -> Long.parseLong(l.split("\\s+")[0])).sum();
+        }
+        return total;
+    }
+
     private long entries(String set) {
         Commands.Result result = commands.run("ipset", "list", "-t", set);
         if (!result.ok()) {
