@@ -59,6 +59,11 @@ for input in v4-1m mixed-1m; do
 done
 
 echo
+echo "operator: folding node reports into a ThreatBlocklist's status"
+fold=$(java -cp "$CP" com.sikkerapi.guard.operator.StatusFoldBench 2>/dev/null)
+echo "$fold"
+
+echo
 echo "enforcement in network namespaces (apply time, packet rate)"
 enforcement=$(java -cp "$CP" com.sikkerapi.guard.bench.FirewallBench 2>/dev/null | grep -E '^\||^$')
 echo "$enforcement"
@@ -101,6 +106,15 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo "FireHOL level1: $reduce_line; the CIDR count grows from 6,260 to 16,233 (the 16,384-entry floor of iprange's"
   echo "default). Each prefix length costs one hash probe per packet in an ipset hash:net; the packet-rate effect is"
   echo "in the enforcement section below."
+  echo
+  echo "## Operator: folding node reports into the status"
+  echo
+  echo "StatusAggregator.fold over N ThreatBlocklistNode reports (2% of the nodes failing), median of 50 after a"
+  echo "warm-up, and the size of the whole ThreatBlocklist serialised with that status (failing nodes are capped)."
+  echo
+  echo "| node reports | ready/desired | fold time | object size |"
+  echo "| --- | --- | --- | --- |"
+  printf '%s\n' "$fold"
   echo
   echo "## Enforcement (ipset + iptables, nf_tables backend, raw PREROUTING), in network namespaces"
   echo
