@@ -101,8 +101,10 @@ class IpsetFirewallKernelTest {
             firewall(lab, IptablesFlavour.NFT).apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
             IpsetFirewall successor = firewall(lab, IptablesFlavour.NFT);
             assertThat(successor.exists()).isTrue();
-            // A predecessor killed mid-way left a second jump rule.
+            // A predecessor killed mid-way left a second jump rule, and an older agent one of an older form.
             Naming names = successor.names();
+            lab.node.run("iptables-nft", "-t", "raw", "-I", "PREROUTING", "1", "-m", "set", "--match-set",
+                    names.live4(), "src", "-m", "comment", "--comment", names.comment(), "-j", names.chain()).check();
             lab.node.run("iptables-nft", "-t", "raw", "-I", "PREROUTING", "1", "-m", "comment", "--comment",
                     names.comment(), "-j", names.chain()).check();
             successor.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
@@ -120,9 +122,9 @@ class IpsetFirewallKernelTest {
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
             Naming names = firewall.names();
             EnforcementSpec enforcement = enforcement(EnforcementSpec.Hook.PREROUTING);
-            String drop = "-A " + names.chain() + " -m set --match-set " + names.live4() + " src -j DROP";
-            String sample = "-A " + names.chain() + " -m set --match-set " + names.live4() + " src ! --update-counters "
-                    + "! --update-subcounters -m limit --limit 20/sec --limit-burst 40 -j ";
+            String listed = " -m set --match-set " + names.live4() + " src ! --update-counters ! --update-subcounters";
+            String drop = "-A " + names.chain() + listed + " -j DROP";
+            String sample = "-A " + names.chain() + listed + " -m limit --limit 20/sec --limit-burst 40 -j ";
             for (EnforcementSpec.BlockedLog log : new EnforcementSpec.BlockedLog[] {EnforcementSpec.BlockedLog.NFLOG,
                     EnforcementSpec.BlockedLog.KMSG, EnforcementSpec.BlockedLog.NONE,
                     EnforcementSpec.BlockedLog.NFLOG}) {
@@ -138,6 +140,11 @@ class IpsetFirewallKernelTest {
                     case NONE -> assertThat(chain).containsExactly(drop);
                 }
                 assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+                // One set lookup for a packet that is not listed: in the jump, which is also what counts.
+                assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                        .filter(l -> l.contains(names.chain()))).containsExactly("-A PREROUTING -m set --match-set "
+                                + names.live4() + " src -m comment --comment \"" + names.comment() + "\" -j "
+                                + names.chain());
             }
         }
     }

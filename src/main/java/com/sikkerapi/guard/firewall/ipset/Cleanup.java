@@ -30,9 +30,8 @@ public final class Cleanup {
                     List<String> chains = new ArrayList<>();
                     for (String rule : rules.output().lines().toList()) {
                         if (rule.startsWith("-A " + hook[1] + " ") && rule.contains("-j " + Naming.CHAIN_PREFIX)) {
-                            String[] words = rule.substring(3).split(" ");
                             List<String> delete = new ArrayList<>(List.of(iptables, "-w", "10", "-t", hook[0], "-D"));
-                            delete.addAll(unquote(words));
+                            delete.addAll(RuleSpecs.unquote(rule.substring(3)));
                             commands.run(delete.toArray(String[]::new)).check();
                             removed.add(iptables + " " + hook[0] + ": " + rule);
                         } else if (rule.startsWith("-N " + Naming.CHAIN_PREFIX)) {
@@ -60,26 +59,5 @@ public final class Cleanup {
     private static boolean legacyTableExists(Commands commands, boolean v6, String table) {
         Commands.Result names = commands.run("cat", v6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names");
         return names.ok() && names.output().lines().anyMatch(table::equals);
-    }
-
-    /** iptables -S quotes a comment with spaces; the command line takes it as one argument without the quotes. */
-    private static List<String> unquote(String[] words) {
-        List<String> args = new ArrayList<>();
-        StringBuilder quoted = null;
-        for (String word : words) {
-            if (quoted != null) {
-                quoted.append(' ').append(word);
-                if (word.endsWith("\"")) {
-                    args.add(quoted.substring(1, quoted.length() - 1));
-                    quoted = null;
-                }
-            } else if (word.startsWith("\"") && !(word.length() > 1 && word.endsWith("\""))) {
-                quoted = new StringBuilder(word);
-            } else {
-                args.add(word.length() > 1 && word.startsWith("\"") && word.endsWith("\"")
-                        ? word.substring(1, word.length() - 1) : word);
-            }
-        }
-        return args;
     }
 }

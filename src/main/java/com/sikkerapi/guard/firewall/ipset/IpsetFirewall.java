@@ -12,24 +12,22 @@ import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 /**
- * ipset {@code hash:net} sets (one per family) matched by a chain of our own, entered by exactly one jump rule in
- * raw PREROUTING (before conntrack and kube-proxy's DNAT, so NodePorts, hostPorts and pods are covered) or filter
- * INPUT (host processes only). A new list is loaded into a fresh set sized for it and swapped with the live one in
+ * ipset {@code hash:net} sets (one per family) and a chain of our own (its rules: RuleSpecs), entered by exactly one
+ * jump rule that matches the set, in raw PREROUTING (before conntrack and kube-proxy's DNAT, so NodePorts, hostPorts
+ * and pods are covered) or filter INPUT (host processes only). A new list is loaded into a fresh set sized for it and swapped with the live one in
  * the same {@code ipset restore} process: the kernel switches between two complete lists, never through a partial
  * one, and a failure before the swap leaves the live set as it was.
  */
 public final class IpsetFirewall implements Firewall {
     /** ipset's own default; a larger list needs a larger maxelem, or restore stops half-way with "Hash is full". */
     static final long DEFAULT_MAXELEM = 65_536;
-    /** Logged packets per second and family at most, and the burst allowed above that. */
-    static final String LOG_RATE = "20/sec";
-    static final String LOG_BURST = "40";
 
     private final Commands commands;
     private final Naming names;
     private final IptablesFlavour flavour;
     private final CreatedTables createdTables;
     private final long maxelemOverride;
+    private final RuleSpecs specs;
     private Applied verified;
 
     /** @param stateDir where to remember the nf_tables tables this blocklist created (kept across restarts) */
@@ -45,6 +43,7 @@ public final class IpsetFirewall implements Firewall {
         this.flavour = flavour;
         this.createdTables = new CreatedTables(commands, stateDir.resolve("created-tables"));
         this.maxelemOverride = maxelemOverride;
+        this.specs = new RuleSpecs(names);
     }
 
     public Naming names() {
@@ -153,65 +152,50 @@ public final class IpsetFirewall implements Firewall {
         }
         // The chain's rules in order: each missing one is inserted at its place, then what an older configuration
         // left is deleted from the end, so the DROP rule is in the chain at every moment.
-        List<String[]> desired = chainRules(live, log);
+        List<String[]> desired = specs.chain(live, log == null ? EnforcementSpec.BlockedLog.NFLOG : log);
         List<String> actual = new java.util.ArrayList<>(rules.stream()
                 .filter(l -> l.startsWith("-A " + names.chain() + " ")).toList());
         for (int i = 0; i < desired.size(); i++) {
-            String want = "-A " + names.chain() + " " + render(desired.get(i));
+            String want = "-A " + names.chain() + " " + RuleSpecs.render(desired.get(i));
             if (i < actual.size() && actual.get(i).equals(want)) {
                 continue;
             }
-            iptables(v6, concat(new String[] {"-t", table, "-I", names.chain(), Integer.toString(i + 1)},
+            iptables(v6, RuleSpecs.concat(new String[] {"-t", table, "-I", names.chain(), Integer.toString(i + 1)},
                     desired.get(i))).check();
             actual.add(i, want);
         }
         for (int n = actual.size(); n > desired.size(); n--) {
             iptables(v6, "-t", table, "-D", names.chain(), Integer.toString(n)).check();
         }
-        String[] jump = {"-m", "comment", "--comment", names.comment(), "-j", names.chain()};
-        long jumps = rules.stream().filter(l -> l.startsWith("-A " + hook + " ") && l.endsWith("-j " + names.chain()))
-                .count();
-        if (jumps == 0) {
-            iptables(v6, concat(new String[] {"-t", table, "-I", hook, "1"}, jump)).check();
+        // Exactly one jump, in its current form; any other (a second one left by an agent killed between two
+        // steps, an older form) goes only once the right one is in place, so blocking never pauses.
+        String[] jump = specs.jump(live);
+        String wanted = "-A " + hook + " " + RuleSpecs.render(jump);
+        List<String> jumps = jumps(rules, hook);
+        boolean present = jumps.contains(wanted);
+        if (!present) {
+            iptables(v6, RuleSpecs.concat(new String[] {"-t", table, "-I", hook, "1"}, jump)).check();
         }
-        // An agent killed between two steps may have left a second jump; one is enough.
-        for (; jumps > 1; jumps--) {
-            iptables(v6, concat(new String[] {"-t", table, "-D", hook}, jump)).check();
+        boolean kept = false;
+        for (String line : jumps) {
+            if (present && !kept && line.equals(wanted)) {
+                kept = true;
+                continue;
+            }
+            deleteRule(v6, table, hook, line);
         }
     }
 
-    /**
-     * A rate-limited sample of the dropped packets to the log (an attack cannot flood the agent through it), then
-     * the DROP. The log rule only observes: {@code ! --update-counters} keeps it from counting a packet in the set's
-     * per-entry counters a second time.
-     */
-    private List<String[]> chainRules(String live, EnforcementSpec.BlockedLog log) {
-        String[] match = {"-m", "set", "--match-set", live, "src"};
-        String[] drop = concat(match, new String[] {"-j", "DROP"});
-        if (log == EnforcementSpec.BlockedLog.NONE) {
-            return List.<String[]>of(drop);
-        }
-        if (log == null) {
-            log = EnforcementSpec.BlockedLog.NFLOG;
-        }
-        String[] sample = concat(match, new String[] {"!", "--update-counters", "!", "--update-subcounters", "-m",
-                "limit", "--limit", LOG_RATE, "--limit-burst", LOG_BURST});
-        String[] target = log == EnforcementSpec.BlockedLog.NFLOG
-                ? new String[] {"-j", "NFLOG", "--nflog-prefix", names.logPrefix(), "--nflog-group",
-                        Integer.toString(names.nflogGroup())}
-                : new String[] {"-j", "LOG", "--log-prefix", names.logPrefix() + " "};
-        return List.of(concat(sample, target), drop);
+    private List<String> jumps(List<String> rules, String hook) {
+        return rules.stream().filter(l -> l.startsWith("-A " + hook + " ") && l.endsWith("-j " + names.chain()))
+                .toList();
     }
 
-    /** A rule's arguments as `iptables -S` prints them: an argument with a space is quoted. */
-    private static String render(String[] args) {
-        return java.util.Arrays.stream(args).map(a -> a.contains(" ") ? "\"" + a + "\"" : a)
-                .collect(java.util.stream.Collectors.joining(" "));
-    }
-
-    private int countJumps(boolean v6, String table, String hook) {
-        Commands.Result rules = iptables(v6, "-t", table, "-S", hook);
-        return rules.ok() ? (int) rules.output().lines().filter(l -> l.endsWith("-j " + names.chain())).count() : 0;
+    /** Deletes a rule by the specification `iptables -S` printed for it. */
+    private void deleteRule(boolean v6, String table, String hook, String printed) {
+        List<String> args = new java.util.ArrayList<>(List.of("-t", table, "-D", hook));
+        args.addAll(RuleSpecs.unquote(printed.substring(("-A " + hook + " ").length())));
+        iptables(v6, args.toArray(String[]::new)).check();
     }
 
     private void removeRules(boolean v6, boolean prerouting) {
@@ -221,11 +205,11 @@ public final class IpsetFirewall implements Firewall {
         if (!listing.ok() || !listing.output().contains(names.chain())) {
             return; // nothing of ours in this table (the usual case for the hook not in use)
         }
-        for (int jumps = countJumps(v6, table, hook); jumps > 0; jumps--) {
-            iptables(v6, "-t", table, "-D", hook, "-m", "comment", "--comment", names.comment(), "-j", names.chain())
-                    .check();
+        List<String> rules = listing.output().lines().toList();
+        for (String jump : jumps(rules, hook)) {
+            deleteRule(v6, table, hook, jump);
         }
-        if (listing.output().lines().anyMatch(l -> l.equals("-N " + names.chain()))) {
+        if (rules.contains("-N " + names.chain())) {
             iptables(v6, "-t", table, "-F", names.chain()).check();
             iptables(v6, "-t", table, "-X", names.chain()).check();
         }
@@ -293,12 +277,6 @@ public final class IpsetFirewall implements Firewall {
     }
 
     private Commands.Result iptables(boolean v6, String... args) {
-        return commands.run(concat(new String[] {flavour.binary(v6), "-w", "10"}, args));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+        return commands.run(RuleSpecs.concat(new String[] {flavour.binary(v6), "-w", "10"}, args));
     }
 }
