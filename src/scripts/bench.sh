@@ -124,7 +124,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo "and checks the chain and jump of both families (one listing per table; the first apply of an agent also"
   echo "lists the sets and the other hook's table, as it may be adopting); end to end adds the HTTP pull, parsing,"
   echo "validation and aggregation. Packet rate: small UDP datagrams from an unlisted sender over a veth pair for 2 s"
-  echo "a case, the three cases taking turns for 7 rounds (median), counted after the hook."
+  echo "a case, the three cases taking turns for 7 rounds (median), counted after the hook. The set rule is the agent's"
+  echo "own jump, which matches the set (one lookup for an unlisted packet), into its chain (log sample, DROP)."
   echo
   printf '%s\n' "$enforcement"
   echo

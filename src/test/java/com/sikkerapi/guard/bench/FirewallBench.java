@@ -151,13 +151,19 @@ public final class FirewallBench {
             node.commands().run(out -> out.write(text.getBytes(StandardCharsets.US_ASCII)), "iptables-nft-restore",
                     "--noflush").check();
             String[] cases = {"no rule", "set rule, 1,000,000 entries", "5,000 per-address rules"};
-            String[] jumps = {null, firewall.names().chain(), "PERADDR"};
+            // The hook's rule of each case, as iptables-restore takes it: the agent's own jump (which matches the
+            // set), or a plain jump to the per-address chain.
+            String setJump = node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                    .filter(l -> l.endsWith("-j " + firewall.names().chain())).findFirst().orElseThrow();
+            String[] hookRules = {null, setJump, "-A PREROUTING -j PERADDR"};
             double[][] runs = new double[cases.length][rounds];
             for (int round = 0; round < rounds; round++) {
                 for (int c = 0; c < cases.length; c++) {
                     node.run("iptables-nft", "-t", "raw", "-F", "PREROUTING").check();
-                    if (jumps[c] != null) {
-                        node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-j", jumps[c]).check();
+                    if (hookRules[c] != null) {
+                        String restore = "*raw\n" + hookRules[c] + "\nCOMMIT\n";
+                        node.commands().run(out -> out.write(restore.getBytes(StandardCharsets.US_ASCII)),
+                                "iptables-nft-restore", "--noflush").check();
                     }
                     node.run("iptables-nft", "-t", "mangle", "-Z", "INPUT").check();
                     sender.run("timeout", "2", "socat", "-u", "-b", "64", "/dev/zero", "UDP4-SENDTO:100.128.9.1:9999");
