@@ -85,19 +85,9 @@ public final class FeedClient {
             request.header("If-Modified-Since", cached.lastModified());
         }
         Path partial = into.resolveSibling(into.getFileName() + ".partial");
-        RetryPolicy<HttpResponse<Path>> retry = RetryPolicy.<HttpResponse<Path>>builder()
-                .handle(IOException.class)
-                .handleResultIf(response -> RETRYABLE.contains(response.statusCode()))
-                .abortIf(response -> response != null && retryAfter(response).compareTo(settings.maxRetryAfter()) > 0)
+        RetryPolicy<HttpResponse<Path>> retry = HttpRetry.<Path>policy(settings.maxRetries(), settings.firstBackoff(),
+                settings.maxBackoff(), settings.maxRetryAfter(), response -> RETRYABLE.contains(response.statusCode()))
                 .abortOn(LimitedFileBody.TooLargeException.class)
-                .withBackoff(settings.firstBackoff(), settings.maxBackoff())
-                .withJitter(0.25)
-                .withDelayFn(context -> {
-                    HttpResponse<Path> last = context.getLastResult();
-                    // Honour Retry-After; otherwise (a negative answer) the backoff above applies.
-                    return last != null && !retryAfter(last).isZero() ? retryAfter(last) : Duration.ofMillis(-1);
-                })
-                .withMaxRetries(settings.maxRetries())
                 .build();
         try {
             HttpResponse<Path> response = Failsafe.with(retry).get(() -> send(request.build(), partial));
@@ -106,7 +96,7 @@ public final class FeedClient {
                 return new NotModified();
             }
             if (status != 200) {
-                Duration wait = retryAfter(response);
+                Duration wait = HttpRetry.retryAfter(response);
                 return new Failed("HTTP " + status + " from " + redacted(uri)
                         + (wait.isZero() ? "" : " (retry after " + wait.toSeconds() + " s)"));
             }
@@ -141,20 +131,6 @@ public final class FeedClient {
             }
             throw new IOException(e.getCause());
         }
-    }
-
-    /** The wait a 429 or 503 asks for (zero when none; an HTTP date counts as an hour). */
-    public static Duration retryAfter(HttpResponse<?> response) {
-        if (response.statusCode() != 429 && response.statusCode() != 503) {
-            return Duration.ZERO;
-        }
-        return response.headers().firstValue("Retry-After").map(value -> {
-            try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-            } catch (NumberFormatException e) {
-                return Duration.ofHours(1); // an HTTP date: far enough to fail this pull and try at the next
-            }
-        }).orElse(Duration.ZERO);
     }
 
     private static String describe(Throwable error, URI uri) {

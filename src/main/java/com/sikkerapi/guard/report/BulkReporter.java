@@ -1,7 +1,7 @@
 package com.sikkerapi.guard.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sikkerapi.guard.feed.FeedClient;
+import com.sikkerapi.guard.feed.HttpRetry;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
@@ -77,7 +77,7 @@ public final class BulkReporter {
             }
             int status = response.statusCode();
             if (status / 100 != 2) {
-                Duration wait = FeedClient.retryAfter(response);
+                Duration wait = HttpRetry.retryAfter(response);
                 return new Result(sent, "HTTP " + status + " from " + uri
                         + (wait.isZero() ? "" : " (retry after " + wait.toSeconds() + " s)"));
             }
@@ -91,21 +91,9 @@ public final class BulkReporter {
     }
 
     private RetryPolicy<HttpResponse<String>> retryPolicy() {
-        return RetryPolicy.<HttpResponse<String>>builder()
-                .handle(IOException.class)
-                .handleResultIf(response -> response.statusCode() == 429 || response.statusCode() >= 500)
-                // A long wait (a daily quota) is not waited for: the reports stay for the next interval.
-                .abortIf(response -> response != null
-                        && FeedClient.retryAfter(response).compareTo(settings.maxRetryAfter()) > 0)
-                .withBackoff(settings.firstBackoff(), settings.firstBackoff().multipliedBy(30))
-                .withJitter(0.25)
-                .withDelayFn(context -> {
-                    HttpResponse<String> last = context.getLastResult();
-                    return last != null && !FeedClient.retryAfter(last).isZero() ? FeedClient.retryAfter(last)
-                            : Duration.ofMillis(-1);
-                })
-                .withMaxRetries(settings.maxRetries())
-                .build();
+        return HttpRetry.<String>policy(settings.maxRetries(), settings.firstBackoff(),
+                settings.firstBackoff().multipliedBy(30), settings.maxRetryAfter(),
+                response -> response.statusCode() == 429 || response.statusCode() >= 500).build();
     }
 
     private static OptionalLong remaining(HttpResponse<?> response) {

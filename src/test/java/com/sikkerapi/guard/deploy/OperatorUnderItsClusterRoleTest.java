@@ -55,9 +55,10 @@ class OperatorUnderItsClusterRoleTest {
     void theOperatorsRightsStopWhereItsJobDoes() {
         // Allowed, because it is the job.
         for (String[] allowed : new String[][] {{"watch", "threatblocklists.guard.sikkerapi.com"},
-                {"patch", "threatblocklists.guard.sikkerapi.com/status"}, {"create", "daemonsets.apps"},
-                {"list", "nodes"}}) {
-            assertThat(canI(allowed[0], allowed[1])).as(String.join(" ", allowed)).isEqualTo("yes");
+                {"patch", "threatblocklists.guard.sikkerapi.com", "--subresource=status"}, {"create", "daemonsets.apps"},
+                {"list", "nodes"}, {"get", "customresourcedefinitions.apiextensions.k8s.io/"
+                        + "threatblocklists.guard.sikkerapi.com"}}) {
+            assertThat(canI(allowed)).as(String.join(" ", allowed)).isEqualTo("yes");
         }
         // Refused: secrets, pods, the blocklists' spec, nodes' writes, cluster-wide RBAC, CRDs other than ours.
         for (String[] refused : new String[][] {{"get", "secrets"}, {"list", "secrets"}, {"create", "pods"},
@@ -65,7 +66,7 @@ class OperatorUnderItsClusterRoleTest {
                 {"patch", "nodes"}, {"create", "clusterroles.rbac.authorization.k8s.io"},
                 {"create", "clusterrolebindings.rbac.authorization.k8s.io"},
                 {"get", "customresourcedefinitions.apiextensions.k8s.io/other.example.com"}}) {
-            assertThat(canI(refused[0], refused[1])).as(String.join(" ", refused)).isEqualTo("no");
+            assertThat(canI(refused)).as(String.join(" ", refused)).isEqualTo("no");
         }
     }
 
@@ -89,8 +90,11 @@ class OperatorUnderItsClusterRoleTest {
                 .check().stdout()).isEqualTo("/q/metrics");
     }
 
-    private String canI(String verb, String resource) {
-        return cluster.server().kubectl("auth", "can-i", verb, resource, "-n", "operator-rbac", "--as", OPERATOR)
-                .stdout().strip();
+    /** @param question verb, resource[/name], and kubectl's further flags (--subresource) */
+    private String canI(String... question) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("auth", "can-i"));
+        args.addAll(java.util.List.of(question));
+        args.addAll(java.util.List.of("-n", "operator-rbac", "--as", OPERATOR));
+        return cluster.server().kubectl(args.toArray(String[]::new)).stdout().strip();
     }
 }
