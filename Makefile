@@ -9,7 +9,7 @@
 
 SHELL := /bin/bash
 MVN := mvn -B -ntp
-DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 iputils-ping nftables openssl curl ulogd2
+DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 iputils-ping nftables openssl curl ulogd2 lua5.1
 DIST := target/sikkerguard
 
 .PHONY: deps kube-apiserver build test demo crds bench clean
