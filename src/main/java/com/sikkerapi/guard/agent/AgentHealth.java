@@ -1,8 +1,8 @@
 package com.sikkerapi.guard.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +17,6 @@ import java.util.Map;
 final class AgentHealth {
     /** Three heartbeats: the loop wakes at least every five minutes. */
     static final Duration LIVENESS = Duration.ofMinutes(15);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Instant started = Instant.now();
     private volatile Instant progress = started;
@@ -82,7 +81,7 @@ final class AgentHealth {
         status.put("uptimeSeconds", Duration.between(started, now).toSeconds());
         status.put("version", com.sikkerapi.guard.cli.Main.version());
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status) + "\n";
+            return Serialization.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(status) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,10 +1,10 @@
 package com.sikkerapi.guard.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sikkerapi.guard.feed.HttpRetry;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +25,6 @@ import java.util.function.Supplier;
  */
 public final class BulkReporter {
     public static final int MAX_PER_REQUEST = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One attacker as the API takes it. */
     public record Report(String ip, String category, String protocol, String comment) {
@@ -63,7 +62,7 @@ public final class BulkReporter {
                 HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                         .header("Authorization", "Bearer " + key.get())
                         .header("Content-Type", "application/json").header("User-Agent", settings.userAgent())
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Serialization.jsonMapper().writeValueAsBytes(
                                 Map.of("reports", batch))))
                         .build();
                 response = Failsafe.with(retryPolicy()).get(() -> http.send(request,

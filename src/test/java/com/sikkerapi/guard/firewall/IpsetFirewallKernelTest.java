@@ -81,10 +81,7 @@ class IpsetFirewallKernelTest {
     @Test
     void removeLeavesTheFirewallExactlyAsItWas() {
         try (Lab lab = new Lab()) {
-            // Somebody else's rules (a kube-proxy stand-in) are there before and must be there after.
-            lab.node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT")
-                    .check();
-            lab.node.run("ipset", "create", "someone-elses", "hash:ip").check();
+            lab.addSomeoneElsesRules();
             String before = lab.snapshot();
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
             firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
@@ -267,9 +264,7 @@ class IpsetFirewallKernelTest {
     @Test
     void cleanupRemovesEverySikkerguardObjectOfEveryBlocklistAndNothingElse() {
         try (Lab lab = new Lab()) {
-            lab.node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT")
-                    .check();
-            lab.node.run("ipset", "create", "someone-elses", "hash:ip").check();
+            lab.addSomeoneElsesRules();
             String before = lab.snapshot();
             new IpsetFirewall(lab.node.commands(), Naming.of("a", "one"), IptablesFlavour.NFT, state)
                     .apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));

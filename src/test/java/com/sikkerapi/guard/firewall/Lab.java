@@ -38,6 +38,12 @@ final class Lab implements AutoCloseable {
         return AddressSet.of(entries);
     }
 
+    /** Somebody else's rule and set on the node (a kube-proxy stand-in), which must be there after us as before. */
+    void addSomeoneElsesRules() {
+        node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").check();
+        node.run("ipset", "create", "someone-elses", "hash:ip").check();
+    }
+
     /** The iptables and ipset state of the node, counters aside: what "exactly as before" compares. */
     String snapshot() {
         StringBuilder state = new StringBuilder();
