@@ -83,6 +83,8 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         metrics.nodes(blocklist, after.getNodes(), OperatorMetrics.keys(context.getPrimaryCache().list()));
         // Staleness of node heartbeats is a matter of time, not of events: look again after one heartbeat.
         if (Objects.equals(before, after)) {
+            LOG.debugf("%s/%s reconciled: status unchanged", blocklist.getMetadata().getNamespace(),
+                    blocklist.getMetadata().getName());
             return UpdateControl.<ThreatBlocklist>noUpdate().rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);
         }
         events.recordTransitions(blocklist, before, after);

@@ -7,25 +7,15 @@ import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.firewall.LabAccess;
 import com.sikkerapi.guard.testing.FeedServer;
+import com.sikkerapi.guard.testing.Kubelet;
 import com.sikkerapi.guard.testing.Manifests;
-import com.sikkerapi.guard.testing.NetNs;
 import com.sikkerapi.guard.testing.RealApiServerProfile;
 import com.sikkerapi.guard.testing.RealCluster;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("kernel")
 @Tag("real-apiserver")
 class AgentProcessKernelTest {
-    private static final Path LAUNCHER = Path.of("target/sikkerguard/bin/sikkerguard").toAbsolutePath();
     private static final String NAMESPACE = "agent-process";
     private static final String NODE = "process-node";
     private static final Duration SOON = Duration.ofSeconds(20);
@@ -56,7 +45,7 @@ class AgentProcessKernelTest {
 
     @Test
     void survivesKillsRebootsAndRestartsAndLeavesTheNodeAsItWasWhenDeleted() throws Exception {
-        assertThat(LAUNCHER).as("the launcher (make build)").isExecutable();
+        assertThat(Kubelet.LAUNCHER).as("the launcher (make build)").isExecutable();
         try (FeedServer feed = new FeedServer(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
                 LabAccess lab = new LabAccess()) {
             String before = lab.snapshot();
@@ -73,16 +62,16 @@ class AgentProcessKernelTest {
                     """.formatted(NAMESPACE, feed.url()));
             DaemonSet daemonSet = await().atMost(RealCluster.WAIT).until(() -> cluster.client().apps().daemonSets()
                     .inNamespace(NAMESPACE).withName("edge-agent").get(), d -> d != null);
-            Node node = new Node(lab.node(), daemonSet.getSpec().getTemplate().getSpec());
-            AutoCloseable api = node.bridge(URI.create(cluster.server().url()).getPort());
+            Kubelet node = new Kubelet(cluster.server(), NODE, lab.node(), dir);
+            AutoCloseable api = node.bridgeApiServer();
             node.bridge(feed.port());
 
-            Process first = node.startAgent("first");
+            Process first = start(node, daemonSet, "first");
             await().atMost(SOON).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
             await().atMost(SOON).ignoreExceptions().until(() -> report().getSpec().getPhase() == NodePhase.Enforcing);
-            String sets = node.sets();
-            await().atMost(SOON).until(() -> node.probe().ok());
-            assertThat(node.probe("--status").output()).contains("\"status\" : \"ok\"", "\"v4\" : 2",
+            String sets = sets(node);
+            await().atMost(SOON).until(() -> node.probe("first").ok());
+            assertThat(node.probe("first", "--status").output()).contains("\"status\" : \"ok\"", "\"v4\" : 2",
                     "\"dryRun\" : false");
             // The attacker knocks on telnet: the agent's log names it, its port and the service.
             await().atMost(SOON).until(() -> {
@@ -95,10 +84,10 @@ class AgentProcessKernelTest {
             // SIGKILL, as an OOM kill or a crash: the successor adopts the sets and rules, and adds nothing.
             kill(first, "-KILL");
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("blocked while no agent runs").isFalse();
-            Process second = node.startAgent("second");
+            Process second = start(node, daemonSet, "second");
             await().atMost(SOON).until(() -> node.log("second").contains("Enforcing 2 IPv4"));
-            assertThat(node.jumpRules()).hasSize(1);
-            assertThat(node.sets()).as("the same sets, no orphan").isEqualTo(sets);
+            assertThat(jumpRules(node)).hasSize(1);
+            assertThat(sets(node)).as("the same sets, no orphan").isEqualTo(sets);
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
 
             // A reboot: the kernel forgets everything, and neither the feed nor the API server answers yet. The
@@ -108,11 +97,11 @@ class AgentProcessKernelTest {
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
             api.close();
             feed.down();
-            Process third = node.startAgent("third");
+            Process third = start(node, daemonSet, "third");
             await().atMost(SOON).until(() -> !lab.attacker().ping(LabAccess.NODE_A));
             assertThat(node.log("third")).contains("Restored the last good list (2 entries)");
-            assertThat(node.jumpRules()).hasSize(1);
-            api = node.bridge(URI.create(cluster.server().url()).getPort());
+            assertThat(jumpRules(node)).hasSize(1);
+            api = node.bridgeApiServer();
             await().atMost(SOON).ignoreExceptions()
                     .until(() -> "PullFailed".equals(report().getSpec().getLastErrorReason()));
             assertThat(report().getSpec().getPhase()).isEqualTo(NodePhase.Degraded);
@@ -122,9 +111,9 @@ class AgentProcessKernelTest {
             kill(third, "-TERM");
             assertThat(node.log("third")).contains("the rules stay in place");
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
-            Process fourth = node.startAgent("fourth");
+            Process fourth = start(node, daemonSet, "fourth");
             await().atMost(SOON).until(() -> node.log("fourth").contains("Enforcing 2 IPv4"));
-            assertThat(node.jumpRules()).hasSize(1);
+            assertThat(jumpRules(node)).hasSize(1);
 
             // The blocklist is deleted (this API server runs no garbage collector: the agent asks the API), then
             // SIGTERM: every rule, chain and set the agent made is gone, the node's firewall is exactly as before.
@@ -149,95 +138,17 @@ class AgentProcessKernelTest {
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as("the agent ended after " + signal).isTrue();
     }
 
-    /** The node: its namespace, and what the kubelet would give the agent's container from the pod template. */
-    private final class Node {
-        private final NetNs ns;
-        private final PodSpec pod;
-        private final Container container;
-        private final Path kubeconfig;
-        private Map<String, String> env = Map.of();
+    private static List<String> jumpRules(Kubelet node) {
+        return node.ns().run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                .filter(line -> line.contains("SIKKERGUARD")).toList();
+    }
 
-        Node(NetNs ns, PodSpec pod) throws IOException {
-            this.ns = ns;
-            this.pod = pod;
-            this.container = pod.getContainers().get(0);
-            this.kubeconfig = dir.resolve("kubeconfig");
-            String token = cluster.server().kubectl("-n", NAMESPACE, "create", "token", pod.getServiceAccountName())
-                    .check().stdout().strip();
-            // The in-cluster account, as a kubeconfig: the API server's address as the node namespace sees it.
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: test, cluster: {server: '%s', insecure-skip-tls-verify: true}}]
-                    users: [{name: agent, user: {token: '%s'}}]
-                    contexts: [{name: agent, context: {cluster: test, user: agent, namespace: %s}}]
-                    current-context: agent
-                    """.formatted(cluster.server().url(), token, NAMESPACE));
-        }
+    private static String sets(Kubelet node) {
+        return node.ns().run("ipset", "list", "-n").output();
+    }
 
-        AutoCloseable bridge(int port) {
-            return ns.bridgeHostPort(port, dir);
-        }
-
-        Process startAgent(String name) {
-            Map<String, String> hostPaths = new HashMap<>();
-            for (VolumeMount mount : container.getVolumeMounts()) {
-                Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
-                        .orElseThrow();
-                if (volume.getHostPath() != null && "DirectoryOrCreate".equals(volume.getHostPath().getType())) {
-                    hostPaths.put(mount.getMountPath(), dir.resolve("host" + volume.getHostPath().getPath())
-                            .toString());
-                }
-            }
-            Map<String, String> env = new HashMap<>();
-            for (EnvVar var : container.getEnv()) {
-                String value = var.getValue();
-                if (var.getValueFrom() != null) {
-                    String field = var.getValueFrom().getFieldRef().getFieldPath();
-                    value = switch (field) {
-                        case "metadata.namespace" -> NAMESPACE;
-                        case "spec.nodeName" -> NODE;
-                        default -> throw new IllegalStateException("a field the test does not fill: " + field);
-                    };
-                }
-                env.put(var.getName(), hostPaths.getOrDefault(value, value));
-            }
-            env.put("KUBECONFIG", kubeconfig.toString());
-            env.put("TMPDIR", dir.resolve("pod-tmp").toString()); // the pod's emptyDir on /tmp
-            env.put("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "2s"); // the BLOCKED lines within the test's patience
-            this.env = env;
-            List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
-            command.addAll(container.getArgs());
-            assertThat(container.getCommand()).containsExactly("/opt/sikkerguard/bin/sikkerguard");
-            return ns.start(env, ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()), command);
-        }
-
-        String log(String name) throws IOException {
-            return Files.readString(dir.resolve(name + ".log"));
-        }
-
-        List<String> jumpRules() {
-            return ns.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
-                    .filter(line -> line.contains("SIKKERGUARD")).toList();
-        }
-
-        String sets() {
-            return ns.run("ipset", "list", "-n").output();
-        }
-
-        com.sikkerapi.guard.firewall.Commands.Result launcher(String command) {
-            return ns.run(LAUNCHER.toString(), command);
-        }
-
-        /** The DaemonSet's probe, as the kubelet runs it: in the agent's container, with its environment. */
-        com.sikkerapi.guard.firewall.Commands.Result probe(String... args) {
-            List<String> command = new ArrayList<>(List.of("env"));
-            env.forEach((name, value) -> command.add(name + "=" + value));
-            command.add(LAUNCHER.toString());
-            command.addAll(container.getReadinessProbe().getExec().getCommand().subList(1,
-                    container.getReadinessProbe().getExec().getCommand().size()));
-            command.addAll(List.of(args));
-            return ns.run(command.toArray(String[]::new));
-        }
+    private static Process start(Kubelet node, DaemonSet daemonSet, String pod) {
+        // The BLOCKED lines within the test's patience; the template leaves this at its default (1m).
+        return node.start(daemonSet, pod, Map.of("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "2s"));
     }
 }

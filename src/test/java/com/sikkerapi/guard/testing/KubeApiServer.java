@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * One real kube-apiserver with etcd per test JVM, started through src/scripts/kube-apiserver.sh (the same script the
  * demo uses). The script lives as long as its standard input: closing it (or this JVM dying) stops both servers.
  */
-public final class KubeApiServer {
+public final class KubeApiServer implements AutoCloseable {
     private static KubeApiServer shared;
 
     private final Process process;
@@ -36,13 +36,27 @@ public final class KubeApiServer {
 
     public static synchronized KubeApiServer shared() {
         if (shared == null) {
-            shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
-            shared.kubectl("apply", "--server-side", "-f", Path.of("crds").toAbsolutePath().toString()).check();
-            shared.kubectl("wait", "--for=condition=Established", "--timeout=30s",
-                    "crd/threatblocklists.guard.sikkerapi.com", "crd/threatblocklistnodes.guard.sikkerapi.com").check();
+            shared = startWithCrds();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
+    }
+
+    /**
+     * A server of the caller's own, with the CRDs installed, for a test or demo that runs the operator as a process
+     * (an operator in the test JVM must not see it). Closing it stops both servers and deletes their data.
+     */
+    public static KubeApiServer startWithCrds() {
+        KubeApiServer server = start();
+        try {
+            server.kubectl("apply", "--server-side", "-f", Path.of("crds").toAbsolutePath().toString()).check();
+            server.kubectl("wait", "--for=condition=Established", "--timeout=30s",
+                    "crd/threatblocklists.guard.sikkerapi.com", "crd/threatblocklistnodes.guard.sikkerapi.com").check();
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
     }
 
     private static KubeApiServer start() {
@@ -63,7 +77,8 @@ public final class KubeApiServer {
         }
     }
 
-    private void stop() {
+    @Override
+    public void close() {
         try {
             process.getOutputStream().close();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -1,0 +1,344 @@
+package com.sikkerapi.guard.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.testing.FakeSikkerApi;
+import com.sikkerapi.guard.testing.KubeApiServer;
+import com.sikkerapi.guard.testing.Kubelet;
+import com.sikkerapi.guard.testing.NetNs;
+import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The product on one machine, as `make demo` shows it and the end-to-end test checks it: a real kube-apiserver and
+ * etcd of its own, `kubectl apply -k deploy/`, the built operator as a local process acting with its own
+ * ServiceAccount's token, simulated nodes (a Node object and a network namespace each, the agents started from the
+ * DaemonSets' pod templates by {@link Kubelet}), an attacker on a veth to every node, and SikkerAPI on loopback
+ * serving FireHOL level1. Closing it stops every process and deletes every namespace, folder and server it made.
+ */
+final class SimulatedCluster implements AutoCloseable {
+    static final String NAMESPACE = "sikkerguard";
+    static final String STAGING = "sikkerguard-staging";
+    static final String SERVICE_CIDR = "10.96.0.0/12";
+    static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String KEY = "sk_demo_not_a_real_key";
+    private static final String OPERATOR_ACCOUNT = "system:serviceaccount:sikkerguard-system:sikkerguard-operator";
+
+    /** A simulated node: its Node object's name and address, its namespace, and its attacker on the other end. */
+    record SimNode(String name, String address, String attacker, NetNs ns, Kubelet kubelet) {
+    }
+
+    private final Path dir;
+    private final Consumer<String> say;
+    private final FakeSikkerApi api = new FakeSikkerApi(KEY);
+    private final List<SimNode> nodes = new ArrayList<>();
+    private KubeApiServer server;
+    private KubernetesClient client;
+    private NetNs internet;
+    private Process operator;
+    private int operatorRuns;
+    private boolean closed;
+
+    /**
+     * Nothing runs yet but SikkerAPI: {@link #start} brings the rest up. Made first so that whoever holds it (a
+     * try-with-resources, the demo's Ctrl-C hook) can stop everything even while it starts.
+     *
+     * @param say where the steps and what kubectl answers go
+     */
+    SimulatedCluster(Consumer<String> say) {
+        this.say = say;
+        try {
+            this.dir = Files.createTempDirectory("sikkerguard-e2e");
+        } catch (IOException e) {
+            api.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The API server with deploy/ applied, and {@code nodeCount} nodes; no operator or blocklist yet. */
+    void start(int nodeCount) {
+        say.accept(step("Starting etcd and kube-apiserver v1.20.2 on 127.0.0.1 (src/scripts/kube-apiserver.sh)"));
+        synchronized (this) {
+            checkOpen();
+            server = KubeApiServer.startWithCrds();
+            client = server.client();
+            internet = NetNs.create("inet");
+        }
+        say.accept("API server " + server.url() + ", kubeconfig " + server.kubeconfig() + "; CRDs installed");
+        say.accept(step("kubectl apply --server-side -k deploy/   (and the agents' namespace, "
+                + "deploy/samples/00-namespace.yaml)"));
+        say.accept(kubectl("apply", "--server-side", "-k", "deploy/").stripTrailing());
+        say.accept(kubectl("apply", "--server-side", "-f", "deploy/samples/00-namespace.yaml").stripTrailing());
+        say.accept(step(nodeCount + " simulated nodes: a Node object and a network namespace each, and an "
+                + "attacker on a veth to each"));
+        for (int i = 1; i <= nodeCount; i++) {
+            addNode(i);
+        }
+        say.accept(kubectl("get", "nodes", "-o", "custom-columns=NAME:.metadata.name,"
+                + "INTERNAL-IP:.status.addresses[0].address,POD-CIDR:.spec.podCIDR").stripTrailing());
+        nodes.forEach(node -> say.accept(node.name() + ": network namespace " + node.ns().name()
+                + ", its attacker at " + node.attacker()));
+        say.accept(step("SikkerAPI on " + api.endpoint() + ": FireHOL level1 from ../shared/feeds ("
+                + api.listed(0) + " entries, bogons and private ranges included, each with a score), "
+                + "and the attackers"));
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the simulated cluster was closed");
+        }
+    }
+
+    /** node-i at 100.128.i.1, its attacker at 100.128.i.2 (listed by SikkerAPI: node-1's with score 100, the others' with 65). */
+    private synchronized void addNode(int i) {
+        checkOpen();
+        String name = "node-" + i;
+        String address = "100.128." + i + ".1";
+        String attacker = "100.128." + i + ".2";
+        NetNs ns = NetNs.create("n" + i);
+        SimNode node;
+        try {
+            NetNs.link(ns, List.of(address + "/24"), internet, List.of(attacker + "/24"));
+            Kubelet kubelet = new Kubelet(server, name, ns, Files.createDirectories(dir.resolve(name)));
+            kubelet.bridgeApiServer();
+            kubelet.bridge(api.port());
+            node = new SimNode(name, address, attacker, ns, kubelet);
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        nodes.add(node);
+        api.list(attacker, i == 1 ? 100 : 65);
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("kubernetes.io/hostname", name)).endMetadata().withNewSpec()
+                .withPodCIDR("10.244." + i + ".0/24").withPodCIDRs("10.244." + i + ".0/24").endSpec().build())
+                .serverSideApply();
+        client.nodes().withName(name).editStatus(n -> new NodeBuilder(n).withStatus(new NodeStatusBuilder()
+                .withAddresses(new NodeAddressBuilder().withType("InternalIP").withAddress(address).build(),
+                        new NodeAddressBuilder().withType("Hostname").withAddress(name).build()).build()).build());
+    }
+
+    /** The operator as a process of the built launcher, with its ServiceAccount's token (so its ClusterRole). */
+    void startOperator() {
+        say.accept(step("The operator: target/sikkerguard/bin/sikkerguard operator, a local process acting as "
+                + "sikkerguard-system/sikkerguard-operator (its ClusterRole from deploy/)"));
+        String token = kubectl("-n", "sikkerguard-system", "create", "token", "sikkerguard-operator").strip();
+        Path kubeconfig = dir.resolve("operator-kubeconfig");
+        Path log = dir.resolve("operator-" + ++operatorRuns + ".log");
+        try {
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: cluster, cluster: {server: '%s', insecure-skip-tls-verify: true}}]
+                    users: [{name: operator, user: {token: '%s'}}]
+                    contexts: [{name: operator, context: {cluster: cluster, user: operator}}]
+                    current-context: operator
+                    """.formatted(server.url(), token));
+            ProcessBuilder builder = new ProcessBuilder(Kubelet.LAUNCHER.toString(), "operator")
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(),
+                    "QUARKUS_HTTP_HOST", "127.0.0.1", "QUARKUS_HTTP_PORT", "0",
+                    "SIKKERGUARD_CLUSTER_SERVICE_CIDRS", SERVICE_CIDR,
+                    "QUARKUS_LOG_CATEGORY__COM_SIKKERAPI_GUARD_OPERATOR__LEVEL", "DEBUG"));
+            synchronized (this) {
+                checkOpen();
+                operator = builder.start();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await().atMost(WAIT).until(() -> operatorLog().contains("started in") || !operator.isAlive());
+        if (!operator.isAlive()) {
+            throw new IllegalStateException("the operator did not start:\n" + operatorLog());
+        }
+        operatorLog().lines().filter(l -> l.contains("started in")).forEach(say);
+    }
+
+    /** SIGTERM, as a Deployment's rollout stops the old pod. */
+    void stopOperator() {
+        operator.destroy();
+        try {
+            operator.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The running operator's output. */
+    String operatorLog() {
+        try {
+            return Files.readString(dir.resolve("operator-" + operatorRuns + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The demo's ThreatBlocklist: SikkerAPI (on loopback) at this minimum score, with this whitelist. */
+    String blocklist(String namespace, String name, int scoreMinimum, List<String> whitelist) {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: sikkerapi-key, namespace: %1$s}
+                type: Opaque
+                stringData: {api-key: %2$s}
+                ---
+                apiVersion: guard.sikkerapi.com/v1alpha1
+                kind: ThreatBlocklist
+                metadata: {name: %3$s, namespace: %1$s}
+                spec:
+                  source:
+                    sikkerapi:
+                      endpoint: %4$s
+                      apiKeySecretRef: {name: sikkerapi-key, key: api-key}
+                      scoreMinimum: %5$d
+                  whitelist: [%6$s]
+                  pullInterval: 1h
+                """.formatted(namespace, KEY, name, api.endpoint(), scoreMinimum, String.join(", ", whitelist));
+    }
+
+    /** kubectl apply --server-side, as an admin (or Argo CD) would. */
+    void apply(String yaml) {
+        server.kubectlStdin(yaml, "apply", "--server-side", "--field-manager=admin", "-f", "-").check();
+    }
+
+    /** The machine's kubectl as the cluster admin; fails on a non-zero exit. */
+    String kubectl(String... args) {
+        return server.kubectl(args).check().stdout();
+    }
+
+    /** kubectl auth can-i as the agent's ServiceAccount of this blocklist: "yes" or "no". */
+    String agentCan(String namespace, String blocklist, String... question) {
+        List<String> args = new ArrayList<>(List.of("auth", "can-i"));
+        args.addAll(List.of(question));
+        args.add("--as=system:serviceaccount:" + namespace + ":" + blocklist + "-agent");
+        return server.kubectl(args.toArray(String[]::new)).stdout().strip();
+    }
+
+    /** Plays kubelet on every node for this blocklist's DaemonSet, as soon as the operator has made it. */
+    void startAgents(String namespace, String blocklist) {
+        DaemonSet daemonSet = await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace(namespace)
+                .withName(blocklist + "-agent").get(), d -> d != null);
+        say.accept(step("Playing kubelet for DaemonSet " + namespace + "/" + daemonSet.getMetadata().getName()
+                + ": its pod template's command, args, env and volumes, in each node's namespace"));
+        var container = daemonSet.getSpec().getTemplate().getSpec().getContainers().get(0);
+        say.accept("command " + container.getCommand() + " args " + container.getArgs() + ", serviceAccount "
+                + daemonSet.getSpec().getTemplate().getSpec().getServiceAccountName() + ", env "
+                + container.getEnv().stream().map(e -> e.getName()).toList());
+        // The agent finds its BLOCKED lines within a test's patience; the template leaves this at its default (1m).
+        for (SimNode node : nodes) {
+            synchronized (this) {
+                checkOpen();
+                node.kubelet().start(daemonSet, pod(namespace, blocklist), Map.of("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "2s"));
+            }
+        }
+    }
+
+    /** The kubelet stopping every node's pod of this blocklist (SIGTERM, then SIGKILL after the grace period). */
+    void stopAgents(String namespace, String blocklist) {
+        nodes.forEach(node -> node.kubelet().stop(pod(namespace, blocklist), "-TERM", 30));
+    }
+
+    static String step(String text) {
+        return "\n\033[1m==> " + text + "\033[0m";
+    }
+
+    static String pod(String namespace, String blocklist) {
+        return namespace + "_" + blocklist;
+    }
+
+    ThreatBlocklist get(String namespace, String name) {
+        return client.resources(ThreatBlocklist.class).inNamespace(namespace).withName(name).get();
+    }
+
+    ThreatBlocklist awaitBlocklist(String namespace, String name, String what, Predicate<ThreatBlocklist> condition) {
+        return await(namespace + "/" + name + ": " + what).atMost(WAIT)
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get(namespace, name), b -> b != null && condition.test(b));
+    }
+
+    ThreatBlocklistNode report(String namespace, String blocklist, SimNode node) {
+        return client.resources(ThreatBlocklistNode.class).inNamespace(namespace)
+                .withName(blocklist + "." + node.name()).get();
+    }
+
+    /** Whether this node's live IPv4 set for the blocklist holds the address (ipset test, in the node). */
+    static boolean listed(SimNode node, String namespace, String blocklist, String address) {
+        return node.ns().run("ipset", "test", Naming.of(namespace, blocklist).live4(), address).ok();
+    }
+
+    /** Whether a ping from the node's attacker gets an answer from the node. */
+    boolean attackerReaches(SimNode node) {
+        return internet.ping(node.address());
+    }
+
+    /** A TCP connection attempt from the node's attacker (what a BLOCKED line names). */
+    void attackerKnocks(SimNode node, int port) {
+        internet.run("socat", "-T", "1", "/dev/null", "TCP4:" + node.address() + ":" + port + ",connect-timeout=1");
+    }
+
+    /** A node's iptables (nf_tables and legacy, IPv4 and IPv6) and ipsets, counters aside. */
+    static String firewall(SimNode node) {
+        StringBuilder state = new StringBuilder();
+        for (String tool : new String[] {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",
+                "ip6tables-legacy-save"}) {
+            node.ns().run(tool).output().lines().filter(l -> !l.startsWith("#"))
+                    .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]")).forEach(l -> state.append(l).append('\n'));
+        }
+        return state.append(node.ns().run("ipset", "save").output()).toString();
+    }
+
+    List<SimNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    FakeSikkerApi api() {
+        return api;
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (operator != null) {
+            operator.destroyForcibly();
+        }
+        nodes.forEach(node -> node.ns().close());
+        if (internet != null) {
+            internet.close();
+        }
+        api.close();
+        if (client != null) {
+            client.close();
+            server.close();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

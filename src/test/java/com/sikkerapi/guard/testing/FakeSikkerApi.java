@@ -1,0 +1,130 @@
+package com.sikkerapi.guard.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * SikkerAPI's two endpoints the agents use, on 127.0.0.1, over real data: {@code GET /v1/key/blacklist} lists
+ * FireHOL level1 (from ../shared/feeds, bogons and all) plus the addresses a test adds, each with a confidence
+ * score, filtered by the request's {@code scoreMinimum}; {@code POST /v1/key/bulk-report} keeps what the agents
+ * report. Both want the key as a Bearer token (401 otherwise). FireHOL has no scores: each entry gets a fixed
+ * pseudo-score from its text, so every run lists the same entries at the same minimum.
+ */
+public final class FakeSikkerApi implements AutoCloseable {
+    public static final Path FIREHOL_LEVEL1 = Path.of("..", "shared", "feeds", "firehol_level1.netset");
+    private static final Pattern SCORE_MINIMUM = Pattern.compile("(?:^|&)scoreMinimum=(\\d+)");
+
+    private final String key;
+    private final Map<String, Integer> scores = new ConcurrentHashMap<>();
+    private final List<String> reports = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+    private volatile boolean down;
+
+    public FakeSikkerApi(String key) {
+        this.key = key;
+        try {
+            for (String line : Files.readAllLines(FIREHOL_LEVEL1)) {
+                String entry = line.strip();
+                if (!entry.isEmpty() && !entry.startsWith("#")) {
+                    scores.put(entry, Math.floorMod(entry.hashCode(), 100) + 1);
+                }
+            }
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/v1/key/blacklist", this::blacklist);
+        server.createContext("/v1/key/bulk-report", this::bulkReport);
+        server.start();
+    }
+
+    /** Lists an address (an attacker of the test's) with this score. */
+    public FakeSikkerApi list(String address, int score) {
+        scores.put(address, score);
+        return this;
+    }
+
+    /** How many entries a request with this minimum gets. */
+    public long listed(int scoreMinimum) {
+        return scores.values().stream().filter(score -> score >= scoreMinimum).count();
+    }
+
+    /** An outage: every request gets 503 until {@link #up()}. */
+    public void down() {
+        down = true;
+    }
+
+    public void up() {
+        down = false;
+    }
+
+    /** The bodies of the bulk reports received so far. */
+    public List<String> reports() {
+        return List.copyOf(reports);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    private void blacklist(HttpExchange exchange) throws IOException {
+        if (refused(exchange)) {
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        Matcher minimum = SCORE_MINIMUM.matcher(query == null ? "" : query);
+        int scoreMinimum = minimum.find() ? Integer.parseInt(minimum.group(1)) : 0;
+        String body = scores.entrySet().stream().filter(e -> e.getValue() >= scoreMinimum).map(Map.Entry::getKey)
+                .sorted().collect(Collectors.joining("\n", "", "\n"));
+        respond(exchange, 200, body);
+    }
+
+    private void bulkReport(HttpExchange exchange) throws IOException {
+        if (refused(exchange)) {
+            return;
+        }
+        reports.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        respond(exchange, 200, "{\"accepted\":true}");
+    }
+
+    private boolean refused(HttpExchange exchange) throws IOException {
+        if (down) {
+            respond(exchange, 503, "down for maintenance");
+            return true;
+        }
+        if (!("Bearer " + key).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            respond(exchange, 401, "invalid API key");
+            return true;
+        }
+        return false;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
