@@ -12,7 +12,7 @@ MVN := mvn -B -ntp
 DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 iputils-ping nftables openssl curl ulogd2 lua5.1
 DIST := target/sikkerguard
 
-.PHONY: deps kube-apiserver build test demo crds bench clean
+.PHONY: deps kube-apiserver lint-tools build test demo crds bench clean
 
 # Debian packages the tests and the demo use: etcd for the API server, the kernel tools for the agent's tests.
 deps:
@@ -26,6 +26,11 @@ deps:
 kube-apiserver: deps
 	@src/scripts/kube-apiserver.sh obtain >/dev/null
 
+# The Dockerfile's linter (dockerfile-utils, from npm, pinned in src/lint/package-lock.json): no Docker engine here.
+lint-tools:
+	@command -v npm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm)
+	@[ -x src/lint/node_modules/.bin/dockerfile-utils ] || npm ci --prefix src/lint --no-audit --no-fund
+
 build:
 	$(MVN) package -DskipTests
 	rm -rf $(DIST) && mkdir -p $(DIST)/bin
@@ -36,7 +41,7 @@ build:
 	SIKKERGUARD_CDS_DUMP=1 $(DIST)/bin/sikkerguard validate target/cds-training.txt > /dev/null 2>&1 || true
 
 # The tests run the built launcher too (the agent as a process in a node namespace), so build comes first.
-test: deps kube-apiserver build
+test: deps kube-apiserver lint-tools build
 	$(MVN) test
 
 demo: deps kube-apiserver build

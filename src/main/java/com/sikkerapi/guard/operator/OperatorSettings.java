@@ -13,6 +13,9 @@ public interface OperatorSettings {
     Cluster cluster();
 
     interface Agent {
+        /** Where the Dockerfile installs the launcher. */
+        String LAUNCHER_IN_IMAGE = "/opt/sikkerguard/bin/sikkerguard";
+
         /** The image the agent DaemonSet runs; the same image as the operator's. */
         @WithDefault("sikkerguard-operator:0.1.0")
         String image();
@@ -21,7 +24,7 @@ public interface OperatorSettings {
         String imagePullPolicy();
 
         /** The launcher inside the image; the DaemonSet runs it with the {@code agent} subcommand. */
-        @WithDefault("/opt/sikkerguard/bin/sikkerguard")
+        @WithDefault(LAUNCHER_IN_IMAGE)
         String command();
 
         /** The node folder where each agent keeps its last good list, so a rebooted node is protected at once. */

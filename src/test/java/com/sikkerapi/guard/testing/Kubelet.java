@@ -31,7 +31,6 @@ import java.util.Map;
  */
 public final class Kubelet {
     public static final Path LAUNCHER = Path.of("target/sikkerguard/bin/sikkerguard").toAbsolutePath();
-    private static final String IMAGE_LAUNCHER = "/opt/sikkerguard/bin/sikkerguard";
 
     private final KubeApiServer server;
     private final String nodeName;
@@ -75,7 +74,7 @@ public final class Kubelet {
         String namespace = daemonSet.getMetadata().getNamespace();
         PodSpec spec = daemonSet.getSpec().getTemplate().getSpec();
         Container container = spec.getContainers().get(0);
-        if (!container.getCommand().equals(List.of(IMAGE_LAUNCHER))) {
+        if (!container.getCommand().equals(List.of(com.sikkerapi.guard.operator.OperatorSettings.Agent.LAUNCHER_IN_IMAGE))) {
             throw new IllegalStateException("the pod template runs " + container.getCommand() + ", not the launcher");
         }
         Path podDir = dir.resolve(pod);
