@@ -9,10 +9,10 @@
 
 SHELL := /bin/bash
 MVN := mvn -B -ntp
-DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 iputils-ping nftables openssl curl ulogd2 lua5.1
+DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 iputils-ping nftables openssl curl ulogd2 lua5.1 libpcre2-8-0
 DIST := target/sikkerguard
 
-.PHONY: deps kube-apiserver lint-tools build test demo crds bench clean
+.PHONY: deps kube-apiserver lint-tools nginx build test demo crds bench clean
 
 # Debian packages the tests and the demo use: etcd for the API server, the kernel tools for the agent's tests.
 deps:
@@ -31,6 +31,14 @@ lint-tools:
 	@command -v npm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm)
 	@[ -x src/lint/node_modules/.bin/dockerfile-utils ] || npm ci --prefix src/lint --no-audit --no-fund
 
+# Debian's Nginx for the web-tier tests, unpacked rather than installed: installing the package starts a service on
+# the host's port 80.
+NGINX_DIR := $(HOME)/.cache/sikkerguard/nginx
+nginx: deps
+	@[ -x $(NGINX_DIR)/usr/sbin/nginx ] || { tmp=$$(mktemp -d) && cd $$tmp && \
+	  (apt-get download nginx 2>/dev/null || (apt-get update -q && apt-get download nginx)) && \
+	  dpkg -x nginx_*.deb $(NGINX_DIR) && rm -rf $$tmp; }
+
 build:
 	$(MVN) package -DskipTests
 	rm -rf $(DIST) && mkdir -p $(DIST)/bin
@@ -41,7 +49,7 @@ build:
 	SIKKERGUARD_CDS_DUMP=1 $(DIST)/bin/sikkerguard validate target/cds-training.txt > /dev/null 2>&1 || true
 
 # The tests run the built launcher too (the agent as a process in a node namespace), so build comes first.
-test: deps kube-apiserver lint-tools build
+test: deps kube-apiserver lint-tools nginx build
 	$(MVN) test
 
 demo: deps kube-apiserver build

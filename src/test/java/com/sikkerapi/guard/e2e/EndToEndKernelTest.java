@@ -63,6 +63,10 @@ class EndToEndKernelTest {
             long listed = cluster.api().listed(50);
             // FireHOL level1 lists bogons and private ranges: the nodes strip them, so they enforce fewer entries.
             assertThat(edge.getStatus().getEntries().v4()).isPositive().isLessThan(listed);
+            // What Argo CD compares: the operator owns the status and nothing of what Git holds.
+            assertThat(edge.getMetadata().getManagedFields()).filteredOn(f -> f.getManager().equals(
+                    "sikkerguard-operator")).isNotEmpty().allSatisfy(f -> assertThat(
+                            f.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status"));
             String table = cluster.kubectl("get", "threatblocklists", "-A");
             assertThat(table).containsPattern("sikkerguard +edge +Enforcing +50 +2/2 +" + edge.getStatus().getEntries().total());
             for (SimNode node : nodes) {
