@@ -33,7 +33,7 @@ public final class AgentLoop {
 
     /** The operator's configuration for this agent: the validated spec, its mode, and the cluster's ranges. */
     public record Config(AgentConfig agent, List<String> protectedRanges) {
-        ThreatBlocklistSpec spec() {
+        public ThreatBlocklistSpec spec() {
             return agent.spec();
         }
     }

@@ -15,10 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * The agent's ConfigMap, watched through the API (one object, by name), so that a spec change reaches the node in
- * seconds. The informer reconnects by itself when the API server comes back.
+ * The agent's ConfigMap, watched through the API (one object, by name), so that a spec change reaches the node (and
+ * the web-tier publisher) in seconds. The informer reconnects by itself when the API server comes back.
  */
-final class ConfigWatch implements AutoCloseable {
+public final class ConfigWatch implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConfigWatch.class);
 
     /**
@@ -27,7 +27,7 @@ final class ConfigWatch implements AutoCloseable {
      * @param selectedNodes the nodes that should run the agent; empty when none should, absent when the operator
      *        did not say (then no shutdown is taken for a deselection)
      */
-    record Snapshot(AgentLoop.Config config, Optional<Set<String>> selectedNodes) {
+    public record Snapshot(AgentLoop.Config config, Optional<Set<String>> selectedNodes) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -36,7 +36,7 @@ final class ConfigWatch implements AutoCloseable {
     private long version;
     private SharedIndexInformer<ConfigMap> informer;
 
-    ConfigWatch start(KubernetesClient client, String namespace, String name) {
+    public ConfigWatch start(KubernetesClient client, String namespace, String name) {
         // One object, by name: the Role allows list and watch of exactly this ConfigMap. Started without waiting,
         // and retried for as long as the agent runs: an API server that is down when a node boots must not keep
         // the agent from restoring the node's last good list.
@@ -94,11 +94,11 @@ final class ConfigWatch implements AutoCloseable {
         }
     }
 
-    Optional<Snapshot> current() {
+    public Optional<Snapshot> current() {
         return Optional.ofNullable(current);
     }
 
-    long version() {
+    public long version() {
         lock.lock();
         try {
             return version;
@@ -108,7 +108,7 @@ final class ConfigWatch implements AutoCloseable {
     }
 
     /** Waits until the configuration changes past {@code seen}, or the timeout passes. */
-    void awaitChange(long seen, Duration timeout) throws InterruptedException {
+    public void awaitChange(long seen, Duration timeout) throws InterruptedException {
         lock.lock();
         try {
             long nanos = timeout.toNanos();
@@ -121,7 +121,7 @@ final class ConfigWatch implements AutoCloseable {
     }
 
     /** Wakes a waiting loop (used on shutdown). */
-    void wake() {
+    public void wake() {
         lock.lock();
         try {
             version++;

@@ -38,6 +38,9 @@ public class ThreatBlocklistSpec {
     @Default("{}")
     private ReportingSpec reporting = new ReportingSpec();
 
+    @JsonPropertyDescription("Where else the list goes: the web tier (outputs.nginx).")
+    private OutputsSpec outputs;
+
     @JsonPropertyDescription("Nodes that run the agent. Empty selects every node.")
     private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
@@ -59,6 +62,8 @@ public class ThreatBlocklistSpec {
     public void setEnforcement(EnforcementSpec enforcement) { this.enforcement = enforcement; }
     public ReportingSpec getReporting() { return reporting; }
     public void setReporting(ReportingSpec reporting) { this.reporting = reporting; }
+    public OutputsSpec getOutputs() { return outputs; }
+    public void setOutputs(OutputsSpec outputs) { this.outputs = outputs; }
     public Map<String, String> getNodeSelector() { return nodeSelector; }
     public void setNodeSelector(Map<String, String> nodeSelector) { this.nodeSelector = nodeSelector; }
     public List<Toleration> getTolerations() { return tolerations; }

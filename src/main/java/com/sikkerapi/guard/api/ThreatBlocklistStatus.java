@@ -32,6 +32,9 @@ public class ThreatBlocklistStatus {
     @JsonPropertyDescription("The most recent report of blocked addresses sent by any node.")
     private String lastReport;
 
+    @JsonPropertyDescription("The web-tier publication (spec.outputs.nginx), as its publisher last recorded it.")
+    private NginxOutputStatus nginx;
+
     @JsonPropertyDescription("Up to " + MAX_FAILING_NODES + " failing nodes with their reason; nodes.failed has the count.")
     private List<FailingNode> failingNodes;
 
@@ -51,6 +54,8 @@ public class ThreatBlocklistStatus {
     public void setLastPull(String lastPull) { this.lastPull = lastPull; }
     public String getLastReport() { return lastReport; }
     public void setLastReport(String lastReport) { this.lastReport = lastReport; }
+    public NginxOutputStatus getNginx() { return nginx; }
+    public void setNginx(NginxOutputStatus nginx) { this.nginx = nginx; }
     public List<FailingNode> getFailingNodes() { return failingNodes; }
     public void setFailingNodes(List<FailingNode> failingNodes) { this.failingNodes = failingNodes; }
 
@@ -60,7 +65,7 @@ public class ThreatBlocklistStatus {
                 && Objects.equals(conditions, s.conditions) && mode == s.mode && modeReason == s.modeReason
                 && Objects.equals(nodes, s.nodes) && Objects.equals(entries, s.entries)
                 && Objects.equals(lastPull, s.lastPull) && Objects.equals(lastReport, s.lastReport)
-                && Objects.equals(failingNodes, s.failingNodes);
+                && Objects.equals(failingNodes, s.failingNodes) && Objects.equals(nginx, s.nginx);
     }
 
     @Override

@@ -33,6 +33,17 @@ public final class Main {
                 return "run the node agent (as the DaemonSet does; configured by its environment)";
             }
         });
+        COMMANDS.put("publish-nginx", new Command() {
+            @Override
+            public int run(String[] args) {
+                return com.sikkerapi.guard.nginx.PublishCommand.main();
+            }
+
+            @Override
+            public String summary() {
+                return "run the web-tier publisher (as its Deployment does; configured by its environment)";
+            }
+        });
         COMMANDS.put("cleanup", new Command() {
             @Override
             public int run(String[] args) {

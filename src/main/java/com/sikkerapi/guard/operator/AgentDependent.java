@@ -29,10 +29,14 @@ abstract class AgentDependent<R extends HasMetadata> extends CRUDKubernetesDepen
     }
 
     static ObjectMeta metadata(ThreatBlocklist blocklist) {
+        return metadata(blocklist, Names.agent(blocklist), Names.labels(blocklist));
+    }
+
+    static ObjectMeta metadata(ThreatBlocklist blocklist, String name, java.util.Map<String, String> labels) {
         return new ObjectMetaBuilder()
-                .withName(Names.agent(blocklist))
+                .withName(name)
                 .withNamespace(blocklist.getMetadata().getNamespace())
-                .withLabels(Names.labels(blocklist))
+                .withLabels(labels)
                 // controller=true, as for every object a controller manages: `kubectl describe` shows
                 // "Controlled By", and garbage collection waits for it with foreground deletion.
                 .addNewOwnerReference().withApiVersion(blocklist.getApiVersion()).withKind(blocklist.getKind())

@@ -2,6 +2,9 @@ package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.NginxOutputStatus;
+import com.sikkerapi.guard.nginx.NginxPublication;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -23,12 +26,13 @@ import java.util.stream.Collectors;
 /**
  * The cluster facts a blocklist depends on besides its own objects: nodes (protected addresses and which nodes
  * should run the agent), namespaces (the dry-run policy label), the API server's endpoints (never blocked), and the
- * agents' node reports (folded into status). Each change re-reconciles exactly the blocklists it can affect.
+ * agents' node reports and the web-tier publisher's record (folded into status). Each change re-reconciles exactly the blocklists it can affect.
  */
 final class ClusterWatch {
     static final String NODES = "nodes";
     static final String NAMESPACES = "namespaces";
     static final String API_SERVER = "apiserver-endpoints";
+    static final String PUBLICATIONS = "nginx-publications";
 
     private ClusterWatch() {
     }
@@ -59,8 +63,18 @@ final class ClusterWatch {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ThreatBlocklist.class, false))
                 .build();
+        // The web-tier publisher's ConfigMaps (owned by their blocklist): the first carries its status record.
+        var publications = InformerEventSourceConfiguration.from(ConfigMap.class, ThreatBlocklist.class)
+                .withName(PUBLICATIONS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(NginxPublication.OUTPUT_LABEL + "=nginx")
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ThreatBlocklist.class, false))
+                .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getAnnotations(),
+                        before.getMetadata().getAnnotations()))
+                .build();
         return List.of(new InformerEventSource<>(nodes, context), new InformerEventSource<>(namespaces, context),
-                new InformerEventSource<>(apiServer, context), new InformerEventSource<>(reports, context));
+                new InformerEventSource<>(apiServer, context), new InformerEventSource<>(reports, context),
+                new InformerEventSource<>(publications, context));
     }
 
     static Collection<Node> nodes(Context<ThreatBlocklist> context) {
@@ -69,6 +83,13 @@ final class ClusterWatch {
 
     static Namespace namespace(Context<ThreatBlocklist> context, String name) {
         return source(context, Namespace.class, NAMESPACES).get(new ResourceID(name)).orElse(null);
+    }
+
+    /** What the blocklist's web-tier publisher last recorded, or null before its first cycle. */
+    static NginxOutputStatus nginxPublication(Context<ThreatBlocklist> context, ThreatBlocklist blocklist) {
+        return source(context, ConfigMap.class, PUBLICATIONS).get(new ResourceID(NginxPublication.configMapName(
+                blocklist.getMetadata().getName(), 1), blocklist.getMetadata().getNamespace()))
+                .map(NginxPublication::status).orElse(null);
     }
 
     static Endpoints apiServerEndpoints(Context<ThreatBlocklist> context) {

@@ -23,6 +23,21 @@ public final class Names {
         return ObjectNames.shorten(blocklist.getMetadata().getName() + "-agent", MAX_AGENT_NAME);
     }
 
+    /** The name shared by the web-tier publisher's Deployment, ServiceAccount, Role and RoleBinding. */
+    public static String publisher(ThreatBlocklist blocklist) {
+        return ObjectNames.shorten(blocklist.getMetadata().getName() + "-nginx-publisher", MAX_AGENT_NAME);
+    }
+
+    /** Labels of the publisher's objects; the first two select its pod. */
+    public static Map<String, String> publisherLabels(ThreatBlocklist blocklist) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "sikkerguard-nginx-publisher");
+        labels.put(BLOCKLIST_LABEL, ObjectNames.shorten(blocklist.getMetadata().getName(), 63));
+        labels.put("app.kubernetes.io/component", "nginx-publisher");
+        labels.put(MANAGED_BY_LABEL, FIELD_MANAGER);
+        return labels;
+    }
+
     /** Labels on every object the operator makes for this blocklist; the first two select the agent pods. */
     public static Map<String, String> labels(ThreatBlocklist blocklist) {
         Map<String, String> labels = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package com.sikkerapi.guard.operator;
 import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.FeedFormat;
 import com.sikkerapi.guard.api.FeedSource;
+import com.sikkerapi.guard.api.NginxOutputSpec;
 import com.sikkerapi.guard.api.ThreatBlocklistSpec;
 import com.sikkerapi.guard.net.Cidr;
 import java.time.Duration;
@@ -57,7 +58,30 @@ public final class SpecValidator {
                         .forEach(port -> problems.add("spec.reporting.portMap[" + port + "]: not a port number 1-65535"));
             }
         }
+        if (spec.getOutputs() != null && spec.getOutputs().getNginx() != null) {
+            validateNginx(spec, spec.getOutputs().getNginx(), problems);
+        }
         return problems;
+    }
+
+    private static void validateNginx(ThreatBlocklistSpec spec, NginxOutputSpec nginx, List<String> problems) {
+        if (nginx.getTiers() == NginxOutputSpec.Tiers.two) {
+            if (spec.getSource().getSikkerapi() == null) {
+                problems.add("spec.outputs.nginx.tiers: two tiers come from SikkerAPI scores; set spec.source.sikkerapi");
+            }
+            if (nginx.getChallengeScoreMinimum() >= nginx.getBlockScoreMinimum()) {
+                problems.add("spec.outputs.nginx.challengeScoreMinimum: must be below blockScoreMinimum ("
+                        + nginx.getBlockScoreMinimum() + ")");
+            }
+        }
+        List<String> proxies = nginx.getTrustedProxies() == null ? List.of() : nginx.getTrustedProxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            try {
+                Cidr.parse(proxies.get(i));
+            } catch (IllegalArgumentException e) {
+                problems.add("spec.outputs.nginx.trustedProxies[" + i + "]: " + e.getMessage());
+            }
+        }
     }
 
     private static void validateFeeds(List<FeedSource> feeds, List<String> problems) {

@@ -25,8 +25,9 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * ThreatBlocklist -> agent DaemonSet (with its ServiceAccount, Role, RoleBinding and ConfigMap), and the agents'
- * node reports -> status. The workflow is invoked explicitly: an invalid spec must leave the agents running on the
+ * ThreatBlocklist -> agent DaemonSet (with its ServiceAccount, Role, RoleBinding and ConfigMap), the web-tier
+ * publisher's Deployment (with its own account) when spec.outputs.nginx is set, and the agents' node reports and
+ * the publisher's record -> status. The workflow is invoked explicitly: an invalid spec must leave the agents running on the
  * last valid configuration, never delete or rewrite them.
  */
 @Workflow(explicitInvocation = true, dependents = {
@@ -34,7 +35,11 @@ import org.jboss.logging.Logger;
         @Dependent(type = AgentRoleDependent.class),
         @Dependent(type = AgentRoleBindingDependent.class),
         @Dependent(type = AgentConfigMapDependent.class),
-        @Dependent(type = AgentDaemonSetDependent.class)})
+        @Dependent(type = AgentDaemonSetDependent.class),
+        @Dependent(type = PublisherServiceAccountDependent.class, reconcilePrecondition = NginxOutputEnabled.class),
+        @Dependent(type = PublisherRoleDependent.class, reconcilePrecondition = NginxOutputEnabled.class),
+        @Dependent(type = PublisherRoleBindingDependent.class, reconcilePrecondition = NginxOutputEnabled.class),
+        @Dependent(type = PublisherDeploymentDependent.class, reconcilePrecondition = NginxOutputEnabled.class)})
 @ControllerConfiguration(name = "threatblocklist", fieldManager = Names.FIELD_MANAGER)
 public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
     private static final Logger LOG = Logger.getLogger(ThreatBlocklistReconciler.class);
@@ -80,6 +85,7 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         ThreatBlocklistStatus before = blocklist.getStatus();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
                 desired, reports, Instant.now());
+        after.setNginx(NginxOutputEnabled.enabled(blocklist) ? ClusterWatch.nginxPublication(context, blocklist) : null);
         metrics.nodes(blocklist, after.getNodes(), OperatorMetrics.keys(context.getPrimaryCache().list()));
         // Staleness of node heartbeats is a matter of time, not of events: look again after one heartbeat.
         if (Objects.equals(before, after)) {

@@ -1,0 +1,161 @@
+package com.sikkerapi.guard.nginx;
+
+import com.sikkerapi.guard.agent.AgentCommand;
+import com.sikkerapi.guard.agent.AgentLoop;
+import com.sikkerapi.guard.agent.ConfigWatch;
+import com.sikkerapi.guard.api.Durations;
+import com.sikkerapi.guard.api.NginxOutputSpec;
+import com.sikkerapi.guard.api.NginxOutputStatus;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.feed.FeedClient;
+import com.sikkerapi.guard.feed.FeedPuller;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code sikkerguard publish-nginx}: the web-tier publisher, one replica per blocklist with spec.outputs.nginx (a
+ * Deployment the operator makes). It reads the same agent ConfigMap as the nodes (the last valid spec, the cluster's
+ * ranges) and publishes every pull interval and at once on a change. The key is a mounted file, as for the agents;
+ * the operator never reads it.
+ */
+public final class PublishCommand {
+    private static final Logger LOG = Logger.getLogger(PublishCommand.class);
+    public static final String FIELD_MANAGER = "sikkerguard-nginx-publisher";
+    /** A failed cycle is tried again after this, or after the pull interval when that is shorter. */
+    static final Duration RETRY = Duration.ofMinutes(5);
+
+    /** What the Deployment's pod template tells the publisher. */
+    record Environment(String blocklist, String namespace, String configMap, Optional<Path> apiKeyFile, Path cache) {
+        static Environment from(Map<String, String> env) {
+            return new Environment(required(env, "SIKKERGUARD_BLOCKLIST"), required(env, "POD_NAMESPACE"),
+                    required(env, "SIKKERGUARD_CONFIGMAP"),
+                    Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
+                    Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")), "sikkerguard-nginx"));
+        }
+
+        private static String required(Map<String, String> env, String name) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("environment variable " + name + " is not set (the Deployment sets it)");
+            }
+            return value;
+        }
+    }
+
+    private final Environment env;
+    private final KubernetesClient client;
+    private final NginxPublisher publisher;
+    private final ConfigWatch watch = new ConfigWatch();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    PublishCommand(Environment env, KubernetesClient client) {
+        this.env = env;
+        this.client = client;
+        FeedClient feeds = new FeedClient(FeedClient.Settings.DEFAULTS, Optional.empty());
+        this.publisher = new NginxPublisher(client, env.apiKeyFile().orElse(env.cache().resolve("no-api-key")),
+                new FeedPuller(feeds, env.cache().resolve("block")), new FeedPuller(feeds, env.cache().resolve("challenge")));
+    }
+
+    public static int main() {
+        com.sikkerapi.guard.cli.ConsoleLogging.configure(System.getenv("SIKKERGUARD_LOG_LEVEL"));
+        Environment env = Environment.from(System.getenv());
+        PublishCommand command = new PublishCommand(env,
+                AgentCommand.kubernetesClient(new ConfigBuilder().build()));
+        Runtime.getRuntime().addShutdownHook(new Thread(command::shutdown, "sikkerguard-shutdown"));
+        command.run();
+        return 0;
+    }
+
+    void run() {
+        LOG.infof("sikkerguard nginx publisher for %s/%s", env.namespace(), env.blocklist());
+        watch.start(client, env.namespace(), env.configMap());
+        long generation = -1;
+        try {
+            while (running) {
+                long seen = watch.version();
+                Optional<ConfigWatch.Snapshot> snapshot = watch.current();
+                if (snapshot.isEmpty() || output(snapshot.get()) == null) {
+                    watch.awaitChange(seen, Duration.ofSeconds(10));
+                    continue;
+                }
+                AgentLoop.Config config = snapshot.get().config();
+                Duration interval = Durations.parse(config.spec().getPullInterval());
+                Duration wait = interval;
+                try {
+                    NginxOutputStatus status = publisher.cycle(config, config.agent().generation() != generation);
+                    generation = config.agent().generation();
+                    if (!"Published".equals(status.result()) && !"DryRun".equals(status.result())) {
+                        wait = interval.compareTo(RETRY) < 0 ? interval : RETRY;
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.errorf(e, "Publication cycle failed; the last publication stays");
+                    wait = interval.compareTo(RETRY) < 0 ? interval : RETRY;
+                }
+                Instant next = Instant.now().plus(wait);
+                while (running && watch.version() == seen && Instant.now().isBefore(next)) {
+                    watch.awaitChange(seen, Duration.between(Instant.now(), next));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static NginxOutputSpec output(ConfigWatch.Snapshot snapshot) {
+        var outputs = snapshot.config().spec().getOutputs();
+        return outputs == null ? null : outputs.getNginx();
+    }
+
+    /**
+     * SIGTERM: a restart leaves the publication as it is; when the blocklist is gone or no longer has the output,
+     * what was published is taken back (this API server may have no garbage collector, and the ingress-nginx key
+     * is not ours to leave behind).
+     */
+    void shutdown() {
+        running = false;
+        watch.wake();
+        try {
+            stopped.await(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Optional<ConfigWatch.Snapshot> snapshot = watch.current();
+        NginxOutputSpec last = snapshot.map(PublishCommand::output).orElse(null);
+        if (last != null && outputGone()) {
+            LOG.info("Taking back the publication: the blocklist or its nginx output was removed");
+            if (last.getIngressNginx() != null) {
+                publisher.removeIngress(last.getIngressNginx());
+            }
+            publisher.removeConfigMaps(env.namespace(), env.blocklist(), last.getConfigMaps());
+        } else {
+            LOG.info("Stopping for a restart: the publication stays in place");
+        }
+        watch.close();
+        client.close();
+    }
+
+    /** Deleted, being deleted, or without outputs.nginx now. An unreachable API server is not taken as either. */
+    private boolean outputGone() {
+        try {
+            ThreatBlocklist blocklist = client.resources(ThreatBlocklist.class).inNamespace(env.namespace())
+                    .withName(env.blocklist()).get();
+            return blocklist == null || blocklist.getMetadata().getDeletionTimestamp() != null
+                    || blocklist.getSpec().getOutputs() == null || blocklist.getSpec().getOutputs().getNginx() == null;
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the publication", e.getMessage());
+            return false;
+        }
+    }
+}
