@@ -32,6 +32,8 @@ public class ThreatBlocklistStatus {
     @JsonPropertyDescription("The most recent report of blocked addresses sent by any node.")
     private String lastReport;
 
+    // Nullable: server-side apply on v1.20 API servers writes null where an applied object drops a field it owned.
+    @io.fabric8.generator.annotation.Nullable
     @JsonPropertyDescription("The web-tier publication (spec.outputs.nginx), as its publisher last recorded it.")
     private NginxOutputStatus nginx;
 

@@ -27,6 +27,8 @@ public final class NginxPublication {
     public static final String STATUS_ANNOTATION = ThreatBlocklist.GROUP + "/nginx-status";
     /** Listed (raw) entries of each tier at the last publication, for the growth rule after a restart. */
     public static final String LISTED_ANNOTATION = ThreatBlocklist.GROUP + "/nginx-listed";
+    /** Where the publisher wrote block-cidrs ({@code namespace/name}), so that it can be taken back. */
+    public static final String INGRESS_TARGET_ANNOTATION = ThreatBlocklist.GROUP + "/nginx-ingress-target";
     public static final String OUTPUT_LABEL = ThreatBlocklist.GROUP + "/output";
     public static final String HTTP_SNIPPET = "http-snippet.conf";
     public static final String SERVER_SNIPPET = "server-snippet.conf";

@@ -44,6 +44,8 @@ final class NginxPublisher {
     private final FeedPuller blockPuller;
     private final FeedPuller challengePuller;
     private long[] listed;
+    /** Where block-cidrs was last written ({@code namespace/name}), recorded for the operator to take it back. */
+    private String ingressTarget;
 
     NginxPublisher(KubernetesClient client, Path apiKeyFile, FeedPuller blockPuller, FeedPuller challengePuller) {
         this.client = client;
@@ -66,6 +68,7 @@ final class NginxPublisher {
         NginxOutputStatus previous = first == null ? null : NginxPublication.status(first);
         if (listed == null) {
             listed = previousListed(first);
+            ingressTarget = recordedTarget(first);
         }
         String now = Rfc3339.format(Instant.now());
         List<String> whitelist = new ArrayList<>(agent.spec().getWhitelist());
@@ -106,6 +109,8 @@ final class NginxPublisher {
         }
         String ingress = spec.getIngressNginx() == null ? null : writeIngress(spec.getIngressNginx(), block.list(),
                 blockEntries);
+        ingressTarget = ingress != null && ingress.startsWith("wrote ") ? spec.getIngressNginx().getNamespace() + "/"
+                + spec.getIngressNginx().getConfigMapName() : recordedTarget(first);
         boolean same = previous != null && sameData(fits.configMaps());
         NginxOutputStatus status = new NginxOutputStatus("Published", blockEntries + " block and " + challengeEntries
                 + " challenge networks in " + fits.rendered().parts().size() + " of " + spec.getConfigMaps()
@@ -179,32 +184,7 @@ final class NginxPublisher {
             return "wrote " + entries + " networks to " + where + " " + INGRESS_KEY;
         } catch (KubernetesClientException e) {
             return "not written to " + where + ": " + (e.getCode() == 403 ? "forbidden: the publisher's account "
-                    + "needs get and patch on it (deploy/samples/31-ingress-nginx-rbac.yaml)" : e.getMessage());
-        }
-    }
-
-    /** Takes our block-cidrs out of the controller's ConfigMap (an apply that no longer names it). */
-    void removeIngress(IngressNginxTarget target) {
-        try {
-            if (client.configMaps().inNamespace(target.getNamespace()).withName(target.getConfigMapName()).get()
-                    != null) {
-                apply(new ConfigMapBuilder().withNewMetadata().withName(target.getConfigMapName())
-                        .withNamespace(target.getNamespace()).endMetadata().build());
-            }
-        } catch (KubernetesClientException e) {
-            LOG.warnf("Could not remove %s from %s/%s: %s", INGRESS_KEY, target.getNamespace(),
-                    target.getConfigMapName(), e.getMessage());
-        }
-    }
-
-    /** Deletes the published ConfigMaps (the output was removed from the spec, or the blocklist deleted). */
-    void removeConfigMaps(String namespace, String blocklist, int slots) {
-        for (String name : NginxPublication.configMapNames(blocklist, slots)) {
-            try {
-                client.configMaps().inNamespace(namespace).withName(name).delete();
-            } catch (KubernetesClientException e) {
-                LOG.warnf("Could not delete ConfigMap %s/%s: %s", namespace, name, e.getMessage());
-            }
+                    + "needs get and patch on it (deploy/samples/ingress-nginx/publisher-rbac.yaml)" : e.getMessage());
         }
     }
 
@@ -240,9 +220,18 @@ final class NginxPublisher {
                         previous.ingressNginx());
     }
 
-    private static Map<String, String> annotations(NginxOutputStatus status, long[] listed) {
-        return Map.of(NginxPublication.STATUS_ANNOTATION, NginxPublication.statusJson(status),
-                NginxPublication.LISTED_ANNOTATION, listed[0] + "," + listed[1]);
+    private Map<String, String> annotations(NginxOutputStatus status, long[] listed) {
+        Map<String, String> annotations = new java.util.HashMap<>(Map.of(NginxPublication.STATUS_ANNOTATION,
+                NginxPublication.statusJson(status), NginxPublication.LISTED_ANNOTATION, listed[0] + "," + listed[1]));
+        if (ingressTarget != null) {
+            annotations.put(NginxPublication.INGRESS_TARGET_ANNOTATION, ingressTarget);
+        }
+        return annotations;
+    }
+
+    private static String recordedTarget(ConfigMap first) {
+        return first == null || first.getMetadata().getAnnotations() == null ? null
+                : first.getMetadata().getAnnotations().get(NginxPublication.INGRESS_TARGET_ANNOTATION);
     }
 
     private static long[] previousListed(ConfigMap first) {

@@ -6,12 +6,10 @@ import com.sikkerapi.guard.agent.ConfigWatch;
 import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.NginxOutputSpec;
 import com.sikkerapi.guard.api.NginxOutputStatus;
-import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.feed.FeedClient;
 import com.sikkerapi.guard.feed.FeedPuller;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,9 +117,8 @@ public final class PublishCommand {
     }
 
     /**
-     * SIGTERM: a restart leaves the publication as it is; when the blocklist is gone or no longer has the output,
-     * what was published is taken back (this API server may have no garbage collector, and the ingress-nginx key
-     * is not ours to leave behind).
+     * SIGTERM: the publication stays as it is. When the blocklist or its output goes, the operator takes it back
+     * (this pod's account goes at the same time, so it could not).
      */
     void shutdown() {
         running = false;
@@ -131,31 +128,8 @@ public final class PublishCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Optional<ConfigWatch.Snapshot> snapshot = watch.current();
-        NginxOutputSpec last = snapshot.map(PublishCommand::output).orElse(null);
-        if (last != null && outputGone()) {
-            LOG.info("Taking back the publication: the blocklist or its nginx output was removed");
-            if (last.getIngressNginx() != null) {
-                publisher.removeIngress(last.getIngressNginx());
-            }
-            publisher.removeConfigMaps(env.namespace(), env.blocklist(), last.getConfigMaps());
-        } else {
-            LOG.info("Stopping for a restart: the publication stays in place");
-        }
+        LOG.info("Stopping: the publication stays in place");
         watch.close();
         client.close();
-    }
-
-    /** Deleted, being deleted, or without outputs.nginx now. An unreachable API server is not taken as either. */
-    private boolean outputGone() {
-        try {
-            ThreatBlocklist blocklist = client.resources(ThreatBlocklist.class).inNamespace(env.namespace())
-                    .withName(env.blocklist()).get();
-            return blocklist == null || blocklist.getMetadata().getDeletionTimestamp() != null
-                    || blocklist.getSpec().getOutputs() == null || blocklist.getSpec().getOutputs().getNginx() == null;
-        } catch (KubernetesClientException e) {
-            LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the publication", e.getMessage());
-            return false;
-        }
     }
 }

@@ -2,7 +2,6 @@ package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
-import com.sikkerapi.guard.api.NginxOutputStatus;
 import com.sikkerapi.guard.nginx.NginxPublication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -85,11 +84,10 @@ final class ClusterWatch {
         return source(context, Namespace.class, NAMESPACES).get(new ResourceID(name)).orElse(null);
     }
 
-    /** What the blocklist's web-tier publisher last recorded, or null before its first cycle. */
-    static NginxOutputStatus nginxPublication(Context<ThreatBlocklist> context, ThreatBlocklist blocklist) {
+    /** The first ConfigMap of the blocklist's web-tier publication (the publisher's record), or null. */
+    static ConfigMap nginxPublication(Context<ThreatBlocklist> context, ThreatBlocklist blocklist) {
         return source(context, ConfigMap.class, PUBLICATIONS).get(new ResourceID(NginxPublication.configMapName(
-                blocklist.getMetadata().getName(), 1), blocklist.getMetadata().getNamespace()))
-                .map(NginxPublication::status).orElse(null);
+                blocklist.getMetadata().getName(), 1), blocklist.getMetadata().getNamespace())).orElse(null);
     }
 
     static Endpoints apiServerEndpoints(Context<ThreatBlocklist> context) {

@@ -5,6 +5,8 @@ import com.sikkerapi.guard.api.ModeReason;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.api.ThreatBlocklistStatus;
+import com.sikkerapi.guard.nginx.NginxPublication;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -85,7 +87,10 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         ThreatBlocklistStatus before = blocklist.getStatus();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
                 desired, reports, Instant.now());
-        after.setNginx(NginxOutputEnabled.enabled(blocklist) ? ClusterWatch.nginxPublication(context, blocklist) : null);
+        ConfigMap publication = ClusterWatch.nginxPublication(context, blocklist);
+        NginxTakeBack.reconcile(context.getClient(), blocklist, publication);
+        after.setNginx(NginxOutputEnabled.enabled(blocklist) && publication != null
+                ? NginxPublication.status(publication) : null);
         metrics.nodes(blocklist, after.getNodes(), OperatorMetrics.keys(context.getPrimaryCache().list()));
         // Staleness of node heartbeats is a matter of time, not of events: look again after one heartbeat.
         if (Objects.equals(before, after)) {

@@ -6,6 +6,7 @@ import com.sikkerapi.guard.testing.KubeApiServer;
 import com.sikkerapi.guard.testing.Manifests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -70,5 +71,32 @@ class CrdSchemaOnRealApiServerTest {
         String stored = SERVER.kubectl("-n", "schema", "get", "tbl", name, "-o",
                 "jsonpath={.spec.safety.maxGrowthFactor} {.spec.enforcement.hook} {.spec.dryRun}").check().stdout();
         assertThat(stored).as("defaults from the schema").isEqualTo("2 prerouting false");
+    }
+
+    /**
+     * Git drops an optional section (here SikkerAPI, and the web-tier output): with kubectl's client-side apply (Argo
+     * CD's default sync) nothing of it stays, its schema defaults included. Server-side apply on this API server
+     * (v1.20) refuses the same change: the defaults inside belong to no field manager and stay behind without the
+     * section's required field (see the README's troubleshooting).
+     */
+    @Test
+    void droppingAnOptionalSectionFromTheManifestLeavesNothingOfIt() {
+        String full = """
+                apiVersion: guard.sikkerapi.com/v1alpha1
+                kind: ThreatBlocklist
+                metadata: {name: sections, namespace: schema}
+                spec:
+                  source:
+                    sikkerapi: {apiKeySecretRef: {name: k}}
+                    feeds: [{name: f, url: 'https://x.example/f'}]
+                  outputs:
+                    nginx: {tiers: two, ingressNginx: {namespace: ingress-nginx}}
+                """;
+        SERVER.kubectlStdin(full, "apply", "-f", "-").check();
+        String reduced = full.substring(0, full.indexOf("    sikkerapi")) + "    feeds: [{name: f, url: 'https://x.example/f'}]\n";
+        SERVER.kubectlStdin(reduced, "apply", "-f", "-").check();
+        String stored = SERVER.kubectl("-n", "schema", "get", "tbl", "sections", "-o", "jsonpath={.spec}").check()
+                .stdout();
+        assertThat(stored).doesNotContain("sikkerapi", "outputs", "nginx");
     }
 }

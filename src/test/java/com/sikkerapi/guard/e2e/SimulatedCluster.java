@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -191,27 +192,33 @@ final class SimulatedCluster implements AutoCloseable {
         }
     }
 
-    /** The demo's ThreatBlocklist: SikkerAPI (on loopback) at this minimum score, with this whitelist. */
-    String blocklist(String namespace, String name, int scoreMinimum, List<String> whitelist) {
+    /** The Secret with SikkerAPI's key (the one the API on loopback accepts), as an admin would create it. */
+    String keySecret(String namespace) {
         return """
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: sikkerapi-key, namespace: %1$s}
+                metadata: {name: sikkerapi-key, namespace: %s}
                 type: Opaque
-                stringData: {api-key: %2$s}
+                stringData: {api-key: %s}
+                """.formatted(namespace, KEY);
+    }
+
+    /** The demo's ThreatBlocklist: SikkerAPI (on loopback) at this minimum score, with this whitelist. */
+    String blocklist(String namespace, String name, int scoreMinimum, List<String> whitelist) {
+        return keySecret(namespace) + """
                 ---
                 apiVersion: guard.sikkerapi.com/v1alpha1
                 kind: ThreatBlocklist
-                metadata: {name: %3$s, namespace: %1$s}
+                metadata: {name: %s, namespace: %s}
                 spec:
                   source:
                     sikkerapi:
-                      endpoint: %4$s
+                      endpoint: %s
                       apiKeySecretRef: {name: sikkerapi-key, key: api-key}
-                      scoreMinimum: %5$d
-                  whitelist: [%6$s]
+                      scoreMinimum: %d
+                  whitelist: [%s]
                   pullInterval: 1h
-                """.formatted(namespace, KEY, name, api.endpoint(), scoreMinimum, String.join(", ", whitelist));
+                """.formatted(name, namespace, api.endpoint(), scoreMinimum, String.join(", ", whitelist));
     }
 
     /** kubectl apply --server-side, as an admin (or Argo CD) would. */
@@ -258,6 +265,27 @@ final class SimulatedCluster implements AutoCloseable {
 
     static String step(String text) {
         return "\n\033[1m==> " + text + "\033[0m";
+    }
+
+    /** Plays kubelet for the blocklist's web-tier publisher Deployment, scheduled on the first node. */
+    void startPublisher(String namespace, String blocklist) {
+        Deployment deployment = await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(namespace)
+                .withName(blocklist + "-nginx-publisher").get(), d -> d != null);
+        say.accept(step("Playing kubelet for Deployment " + namespace + "/" + deployment.getMetadata().getName()
+                + " on " + nodes.get(0).name()));
+        synchronized (this) {
+            checkOpen();
+            nodes.get(0).kubelet().start(deployment, publisherPod(namespace, blocklist), Map.of());
+        }
+    }
+
+    /** The kubelet stopping the publisher's pod (its Deployment was deleted, or scaled down). */
+    void stopPublisher(String namespace, String blocklist) {
+        nodes.get(0).kubelet().stop(publisherPod(namespace, blocklist), "-TERM", 30);
+    }
+
+    static String publisherPod(String namespace, String blocklist) {
+        return namespace + "_" + blocklist + "-nginx-publisher";
     }
 
     static String pod(String namespace, String blocklist) {
@@ -317,6 +345,20 @@ final class SimulatedCluster implements AutoCloseable {
         return client;
     }
 
+    /** The operator's and the pods' logs, kept under target/e2e-logs/ for a look after a failure. */
+    private void keepLogs() {
+        Path keep = Path.of("target", "e2e-logs", dir.getFileName().toString());
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Path target = keep.resolve(dir.relativize(log));
+                Files.createDirectories(target.getParent());
+                Files.copy(log, target);
+            }
+        } catch (IOException e) {
+            say.accept("could not keep the logs: " + e.getMessage());
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -335,6 +377,7 @@ final class SimulatedCluster implements AutoCloseable {
             client.close();
             server.close();
         }
+        keepLogs();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

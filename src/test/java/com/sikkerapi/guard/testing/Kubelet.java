@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the kubelet of one simulated node for the agent DaemonSet (no kubelet runs here): reads the DaemonSet's pod
+ * Plays the kubelet of one simulated node (no kubelet runs here): reads a DaemonSet's or Deployment's pod
  * template and starts its container's command with its arguments, its environment (field references resolved),
  * its volumes as folders (hostPath per node, emptyDir, Secrets and ConfigMaps written to files) and the pod's
  * ServiceAccount token, as a process inside the node's network namespace. So the template itself is what runs.
@@ -71,8 +72,16 @@ public final class Kubelet {
      * adds variables the test needs and the template leaves at their defaults.
      */
     public Process start(DaemonSet daemonSet, String pod, Map<String, String> extraEnv) {
-        String namespace = daemonSet.getMetadata().getNamespace();
-        PodSpec spec = daemonSet.getSpec().getTemplate().getSpec();
+        return start(daemonSet.getMetadata().getNamespace(), daemonSet.getSpec().getTemplate().getSpec(), pod, extraEnv);
+    }
+
+    /** The one pod of a single-replica Deployment, scheduled on this node. */
+    public Process start(Deployment deployment, String pod, Map<String, String> extraEnv) {
+        return start(deployment.getMetadata().getNamespace(), deployment.getSpec().getTemplate().getSpec(), pod,
+                extraEnv);
+    }
+
+    private Process start(String namespace, PodSpec spec, String pod, Map<String, String> extraEnv) {
         Container container = spec.getContainers().get(0);
         if (!container.getCommand().equals(List.of(com.sikkerapi.guard.operator.OperatorSettings.Agent.LAUNCHER_IN_IMAGE))) {
             throw new IllegalStateException("the pod template runs " + container.getCommand() + ", not the launcher");
