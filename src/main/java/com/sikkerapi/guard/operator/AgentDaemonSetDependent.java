@@ -83,15 +83,7 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
         env.add(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build());
 
-        SikkerApiSource sikkerapi = blocklist.getSpec().getSource().getSikkerapi();
-        if (sikkerapi != null) {
-            // A file, never an environment variable: env leaks into /proc/<pid>/environ, crash dumps and `describe`.
-            volumes.add(new VolumeBuilder().withName("api-key").withNewSecret()
-                    .withSecretName(sikkerapi.getApiKeySecretRef().getName()).withDefaultMode(0400).endSecret().build());
-            mounts.add(new VolumeMountBuilder().withName("api-key").withMountPath(API_KEY_DIR).withReadOnly(true).build());
-            env.add(new EnvVarBuilder().withName("SIKKERGUARD_API_KEY_FILE")
-                    .withValue(API_KEY_DIR + "/" + sikkerapi.getApiKeySecretRef().getKey()).build());
-        }
+        mountApiKey(blocklist, 0400, volumes, mounts, env);
 
         Container agent = new ContainerBuilder()
                 .withName(CONTAINER)
@@ -159,6 +151,22 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The SikkerAPI key as a file, never an environment variable: env leaks into /proc/<pid>/environ, crash dumps
+     * and `describe`. Shared with the web-tier publisher.
+     */
+    static void mountApiKey(ThreatBlocklist blocklist, int mode, List<Volume> volumes, List<VolumeMount> mounts,
+            List<EnvVar> env) {
+        SikkerApiSource sikkerapi = blocklist.getSpec().getSource().getSikkerapi();
+        if (sikkerapi != null) {
+            volumes.add(new VolumeBuilder().withName("api-key").withNewSecret()
+                    .withSecretName(sikkerapi.getApiKeySecretRef().getName()).withDefaultMode(mode).endSecret().build());
+            mounts.add(new VolumeMountBuilder().withName("api-key").withMountPath(API_KEY_DIR).withReadOnly(true).build());
+            env.add(new EnvVarBuilder().withName("SIKKERGUARD_API_KEY_FILE")
+                    .withValue(API_KEY_DIR + "/" + sikkerapi.getApiKeySecretRef().getKey()).build());
+        }
     }
 
     /** Without explicit tolerations the agent runs on every node, tainted ones (control planes) included. */

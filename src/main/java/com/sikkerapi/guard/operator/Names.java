@@ -30,20 +30,19 @@ public final class Names {
 
     /** Labels of the publisher's objects; the first two select its pod. */
     public static Map<String, String> publisherLabels(ThreatBlocklist blocklist) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/name", "sikkerguard-nginx-publisher");
-        labels.put(BLOCKLIST_LABEL, ObjectNames.shorten(blocklist.getMetadata().getName(), 63));
-        labels.put("app.kubernetes.io/component", "nginx-publisher");
-        labels.put(MANAGED_BY_LABEL, FIELD_MANAGER);
-        return labels;
+        return labels(blocklist, "nginx-publisher");
     }
 
     /** Labels on every object the operator makes for this blocklist; the first two select the agent pods. */
     public static Map<String, String> labels(ThreatBlocklist blocklist) {
+        return labels(blocklist, "agent");
+    }
+
+    private static Map<String, String> labels(ThreatBlocklist blocklist, String component) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/name", "sikkerguard-agent");
+        labels.put("app.kubernetes.io/name", "sikkerguard-" + component);
         labels.put(BLOCKLIST_LABEL, ObjectNames.shorten(blocklist.getMetadata().getName(), 63));
-        labels.put("app.kubernetes.io/component", "agent");
+        labels.put("app.kubernetes.io/component", component);
         labels.put(MANAGED_BY_LABEL, FIELD_MANAGER);
         return labels;
     }

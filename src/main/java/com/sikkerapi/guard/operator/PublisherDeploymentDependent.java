@@ -1,6 +1,5 @@
 package com.sikkerapi.guard.operator;
 
-import com.sikkerapi.guard.api.SikkerApiSource;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -46,16 +45,8 @@ public class PublisherDeploymentDependent extends AgentDependent<Deployment> {
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_CONFIGMAP").withValue(Names.agent(blocklist)).build());
         env.add(new EnvVarBuilder().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
-        SikkerApiSource sikkerapi = blocklist.getSpec().getSource().getSikkerapi();
-        if (sikkerapi != null) {
-            volumes.add(new VolumeBuilder().withName("api-key").withNewSecret()
-                    .withSecretName(sikkerapi.getApiKeySecretRef().getName()).withDefaultMode(0440).endSecret().build());
-            mounts.add(new VolumeMountBuilder().withName("api-key").withMountPath(AgentDaemonSetDependent.API_KEY_DIR)
-                    .withReadOnly(true).build());
-            env.add(new EnvVarBuilder().withName("SIKKERGUARD_API_KEY_FILE")
-                    .withValue(AgentDaemonSetDependent.API_KEY_DIR + "/" + sikkerapi.getApiKeySecretRef().getKey())
-                    .build());
-        }
+        // Readable by the group: the publisher runs as a non-root user (fsGroup below).
+        AgentDaemonSetDependent.mountApiKey(blocklist, 0440, volumes, mounts, env);
         var container = new ContainerBuilder()
                 .withName("publisher")
                 .withImage(settings.agent().image())

@@ -7,6 +7,7 @@ import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.firewall.ipset.Naming;
 import com.sikkerapi.guard.testing.FakeSikkerApi;
 import com.sikkerapi.guard.testing.KubeApiServer;
+import com.sikkerapi.guard.testing.Kubeconfig;
 import com.sikkerapi.guard.testing.Kubelet;
 import com.sikkerapi.guard.testing.NetNs;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
@@ -145,14 +146,7 @@ final class SimulatedCluster implements AutoCloseable {
         Path kubeconfig = dir.resolve("operator-kubeconfig");
         Path log = dir.resolve("operator-" + ++operatorRuns + ".log");
         try {
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: cluster, cluster: {server: '%s', insecure-skip-tls-verify: true}}]
-                    users: [{name: operator, user: {token: '%s'}}]
-                    contexts: [{name: operator, context: {cluster: cluster, user: operator}}]
-                    current-context: operator
-                    """.formatted(server.url(), token));
+            Kubeconfig.write(kubeconfig, server.url(), token, null);
             ProcessBuilder builder = new ProcessBuilder(Kubelet.LAUNCHER.toString(), "operator")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(),

@@ -225,18 +225,9 @@ public final class Kubelet {
         String token = server.kubectl("-n", namespace, "create", "token", account).check().stdout().strip();
         try {
             Files.createDirectories(podDir);
-            Path kubeconfig = podDir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: cluster, cluster: {server: '%s', insecure-skip-tls-verify: true}}]
-                    users: [{name: pod, user: {token: '%s'}}]
-                    contexts: [{name: pod, context: {cluster: cluster, user: pod, namespace: %s}}]
-                    current-context: pod
-                    """.formatted(server.url(), token, namespace));
-            return kubeconfig;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return Kubeconfig.write(podDir.resolve("kubeconfig"), server.url(), token, namespace);
     }
 }

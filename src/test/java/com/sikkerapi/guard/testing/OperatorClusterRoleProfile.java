@@ -38,14 +38,7 @@ public class OperatorClusterRoleProfile implements QuarkusTestProfile {
             String token = server.kubectl("-n", NAMESPACE, "create", "token", ACCOUNT).check().stdout().strip();
             try {
                 kubeconfig = Files.createTempFile("operator-kubeconfig", ".yaml");
-                Files.writeString(kubeconfig, """
-                        apiVersion: v1
-                        kind: Config
-                        clusters: [{name: test, cluster: {server: '%s', insecure-skip-tls-verify: true}}]
-                        users: [{name: operator, user: {token: '%s'}}]
-                        contexts: [{name: operator, context: {cluster: test, user: operator}}]
-                        current-context: operator
-                        """.formatted(server.url(), token));
+                Kubeconfig.write(kubeconfig, server.url(), token, null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
