@@ -41,10 +41,11 @@ public record AgentEnvironment(String blocklist, String namespace, String node, 
         return scratchDir.resolve("health.port");
     }
 
-    private static String required(Map<String, String> env, String name) {
+    /** A variable the pod template sets (the agent's DaemonSet, the publisher's Deployment). */
+    public static String required(Map<String, String> env, String name) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("environment variable " + name + " is not set (the DaemonSet sets it)");
+            throw new IllegalArgumentException("environment variable " + name + " is not set (the pod template sets it)");
         }
         return value;
     }

@@ -8,6 +8,7 @@ import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.net.AddressSet;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,6 +98,14 @@ public final class NginxPublication {
                 .addNewOwnerReference().withApiVersion(ThreatBlocklist.GROUP + "/" + ThreatBlocklist.VERSION)
                 .withKind("ThreatBlocklist").withName(config.blocklist()).withUid(config.uid()).endOwnerReference()
                 .endMetadata().withData(data).build();
+    }
+
+    /**
+     * Server-side apply under the publisher's field manager: what it writes (its ConfigMaps, ingress-nginx's
+     * block-cidrs), and, with a ConfigMap that no longer names a key, how that key is taken back.
+     */
+    public static void applyAsPublisher(KubernetesClient client, ConfigMap configMap) {
+        client.resource(configMap).fieldManager(PublishCommand.FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
     public static String statusJson(NginxOutputStatus status) {

@@ -109,27 +109,30 @@ final class NginxPublisher {
         }
         String ingress = spec.getIngressNginx() == null ? null : writeIngress(spec.getIngressNginx(), block.list(),
                 blockEntries);
-        ingressTarget = ingress != null && ingress.startsWith("wrote ") ? spec.getIngressNginx().getNamespace() + "/"
-                + spec.getIngressNginx().getConfigMapName() : recordedTarget(first);
+        if (ingress != null && ingress.startsWith("wrote ")) {
+            ingressTarget = spec.getIngressNginx().getNamespace() + "/" + spec.getIngressNginx().getConfigMapName();
+        }
         boolean same = previous != null && sameData(fits.configMaps());
         NginxOutputStatus status = new NginxOutputStatus("Published", blockEntries + " block and " + challengeEntries
                 + " challenge networks in " + fits.rendered().parts().size() + " of " + spec.getConfigMaps()
                 + " ConfigMaps", same ? previous.published() : now, now,
                 NginxPublication.configMapNames(agent.blocklist(), spec.getConfigMaps()), blockEntries,
                 challengeEntries, fits.bytes(), ingress);
-        listed = new long[] {block.listed(), challenge.listed()};
+        long[] published = {block.listed(), challenge.listed()};
         // The parts after the first go first: the status on the first then says what is there.
         try {
             for (int slot = fits.configMaps().size(); slot >= 1; slot--) {
                 ConfigMap configMap = fits.configMaps().get(slot - 1);
                 if (slot == 1) {
-                    configMap.getMetadata().setAnnotations(annotations(status, listed));
+                    configMap.getMetadata().setAnnotations(annotations(status, published));
                 }
                 apply(configMap);
             }
         } catch (KubernetesClientException e) {
+            // The growth rule keeps comparing with what was last published, not with this unpublished list.
             return record(agent, keep(previous, "WriteFailed", e.getMessage(), now));
         }
+        listed = published;
         LOG.infof("Published %d block and %d challenge networks (%d bytes)%s", blockEntries, challengeEntries,
                 fits.bytes(), ingress == null ? "" : "; ingress-nginx: " + ingress);
         return status;
@@ -245,6 +248,6 @@ final class NginxPublisher {
     }
 
     private void apply(ConfigMap configMap) {
-        client.resource(configMap).fieldManager(PublishCommand.FIELD_MANAGER).forceConflicts().serverSideApply();
+        NginxPublication.applyAsPublisher(client, configMap);
     }
 }

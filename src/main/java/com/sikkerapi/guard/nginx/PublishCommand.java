@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.nginx;
 
 import com.sikkerapi.guard.agent.AgentCommand;
+import com.sikkerapi.guard.agent.AgentEnvironment;
 import com.sikkerapi.guard.agent.AgentLoop;
 import com.sikkerapi.guard.agent.ConfigWatch;
 import com.sikkerapi.guard.api.Durations;
@@ -34,18 +35,11 @@ public final class PublishCommand {
     /** What the Deployment's pod template tells the publisher. */
     record Environment(String blocklist, String namespace, String configMap, Optional<Path> apiKeyFile, Path cache) {
         static Environment from(Map<String, String> env) {
-            return new Environment(required(env, "SIKKERGUARD_BLOCKLIST"), required(env, "POD_NAMESPACE"),
-                    required(env, "SIKKERGUARD_CONFIGMAP"),
+            return new Environment(AgentEnvironment.required(env, "SIKKERGUARD_BLOCKLIST"),
+                    AgentEnvironment.required(env, "POD_NAMESPACE"),
+                    AgentEnvironment.required(env, "SIKKERGUARD_CONFIGMAP"),
                     Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
                     Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")), "sikkerguard-nginx"));
-        }
-
-        private static String required(Map<String, String> env, String name) {
-            String value = env.get(name);
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("environment variable " + name + " is not set (the Deployment sets it)");
-            }
-            return value;
         }
     }
 

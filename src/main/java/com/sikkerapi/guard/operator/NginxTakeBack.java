@@ -76,9 +76,8 @@ final class NginxTakeBack {
                     .anyMatch(f -> Objects.equals(f.getManager(), PublishCommand.FIELD_MANAGER)
                             && String.valueOf(f.getFieldsV1().getAdditionalProperties()).contains("block-cidrs"));
             if (ours) {
-                client.resource(new ConfigMapBuilder().withNewMetadata().withName(parts[1]).withNamespace(parts[0])
-                        .endMetadata().build()).fieldManager(PublishCommand.FIELD_MANAGER).forceConflicts()
-                        .serverSideApply();
+                NginxPublication.applyAsPublisher(client, new ConfigMapBuilder().withNewMetadata().withName(parts[1])
+                        .withNamespace(parts[0]).endMetadata().build());
                 LOG.infof("Removed the published block-cidrs from %s", target);
             }
         } catch (KubernetesClientException e) {

@@ -3,6 +3,7 @@ package com.sikkerapi.guard.e2e;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.NAMESPACE;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.STAGING;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.pod;
+import static com.sikkerapi.guard.e2e.SimulatedCluster.ready;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.step;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
@@ -92,13 +93,7 @@ public final class Demo {
                 .output().stripTrailing());
 
         say(step("A namespace with the dry-run policy label, and a blocklist in it (score 30)"));
-        cluster.apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: %s
-                  labels: {guard.sikkerapi.com/dry-run: "true", pod-security.kubernetes.io/enforce: privileged}
-                """.formatted(STAGING));
+        cluster.applyDryRunNamespace(STAGING);
         cluster.apply(cluster.blocklist(STAGING, "staging", 30, List.of()));
         cluster.startAgents(STAGING, "staging");
         watch(cluster, STAGING, "staging", b -> ready(b, NODES));
@@ -125,12 +120,6 @@ public final class Demo {
         say("ping " + node1.address() + " from the attacker: "
                 + (cluster.attackerReaches(node1) ? "answered again" : "no answer"));
         say(step("Done: the demo passed"));
-    }
-
-    private static boolean ready(ThreatBlocklist blocklist, int nodes) {
-        return blocklist.getStatus() != null && blocklist.getStatus().getNodes() != null
-                && blocklist.getStatus().getNodes().ready() == nodes
-                && blocklist.getStatus().getObservedGeneration() == blocklist.getMetadata().getGeneration();
     }
 
     /** Prints `kubectl get tbl -A` each time a mode, node count or entry count changes, until the condition holds. */

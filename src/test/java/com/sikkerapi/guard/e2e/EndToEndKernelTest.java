@@ -1,6 +1,8 @@
 package com.sikkerapi.guard.e2e;
 
 import static com.sikkerapi.guard.e2e.SimulatedCluster.NAMESPACE;
+import static com.sikkerapi.guard.e2e.SimulatedCluster.condition;
+import static com.sikkerapi.guard.e2e.SimulatedCluster.ready;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.STAGING;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.listed;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.pod;
@@ -13,7 +15,6 @@ import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.e2e.SimulatedCluster.SimNode;
 import com.sikkerapi.guard.firewall.ipset.Naming;
 import com.sikkerapi.guard.testing.Kubelet;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +48,7 @@ class EndToEndKernelTest {
 
             // Applied as an admin would; one enforcing, one in a namespace whose label says dry-run.
             cluster.apply(cluster.blocklist(NAMESPACE, EDGE, 50, List.of()));
-            cluster.apply("""
-                    apiVersion: v1
-                    kind: Namespace
-                    metadata:
-                      name: %s
-                      labels: {guard.sikkerapi.com/dry-run: "true", pod-security.kubernetes.io/enforce: privileged}
-                    """.formatted(STAGING));
+            cluster.applyDryRunNamespace(STAGING);
             cluster.apply(cluster.blocklist(STAGING, "staging", 50, List.of()));
             cluster.startAgents(NAMESPACE, EDGE);
             cluster.startAgents(STAGING, "staging");
@@ -162,17 +157,6 @@ class EndToEndKernelTest {
             assertThat(firewalls(nodes)).isEqualTo(before);
             assertThat(cluster.attackerReaches(node1)).isTrue();
         }
-    }
-
-    private static boolean ready(ThreatBlocklist blocklist, int nodes) {
-        return blocklist.getStatus() != null && "True".equals(condition(blocklist, "Ready").getStatus())
-                && blocklist.getStatus().getNodes().ready() == nodes
-                && blocklist.getStatus().getObservedGeneration() == blocklist.getMetadata().getGeneration();
-    }
-
-    private static Condition condition(ThreatBlocklist blocklist, String type) {
-        return blocklist.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-                .orElseThrow();
     }
 
     private static Map<String, String> firewalls(List<SimNode> nodes) {

@@ -215,6 +215,30 @@ final class SimulatedCluster implements AutoCloseable {
                 """.formatted(name, namespace, api.endpoint(), scoreMinimum, String.join(", ", whitelist));
     }
 
+    /** A namespace whose label makes every blocklist in it dry-run (the per-namespace policy). */
+    void applyDryRunNamespace(String name) {
+        apply("""
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: %s
+                  labels: {guard.sikkerapi.com/dry-run: "true", pod-security.kubernetes.io/enforce: privileged}
+                """.formatted(name));
+    }
+
+    /** Ready on exactly this many nodes, for the current generation. */
+    static boolean ready(ThreatBlocklist blocklist, int nodes) {
+        return blocklist.getStatus() != null && blocklist.getStatus().getNodes() != null
+                && "True".equals(condition(blocklist, "Ready").getStatus())
+                && blocklist.getStatus().getNodes().ready() == nodes
+                && blocklist.getStatus().getObservedGeneration() == blocklist.getMetadata().getGeneration();
+    }
+
+    static io.fabric8.kubernetes.api.model.Condition condition(ThreatBlocklist blocklist, String type) {
+        return blocklist.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+                .orElseThrow();
+    }
+
     /** kubectl apply --server-side, as an admin (or Argo CD) would. */
     void apply(String yaml) {
         server.kubectlStdin(yaml, "apply", "--server-side", "--field-manager=admin", "-f", "-").check();
@@ -316,15 +340,9 @@ final class SimulatedCluster implements AutoCloseable {
         internet.run("socat", "-T", "1", "/dev/null", "TCP4:" + node.address() + ":" + port + ",connect-timeout=1");
     }
 
-    /** A node's iptables (nf_tables and legacy, IPv4 and IPv6) and ipsets, counters aside. */
+    /** A node's firewall, counters aside (see {@link NetNs#firewallSnapshot}). */
     static String firewall(SimNode node) {
-        StringBuilder state = new StringBuilder();
-        for (String tool : new String[] {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",
-                "ip6tables-legacy-save"}) {
-            node.ns().run(tool).output().lines().filter(l -> !l.startsWith("#"))
-                    .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]")).forEach(l -> state.append(l).append('\n'));
-        }
-        return state.append(node.ns().run("ipset", "save").output()).toString();
+        return node.ns().firewallSnapshot();
     }
 
     List<SimNode> nodes() {

@@ -44,16 +44,9 @@ final class Lab implements AutoCloseable {
         node.run("ipset", "create", "someone-elses", "hash:ip").check();
     }
 
-    /** The iptables and ipset state of the node, counters aside: what "exactly as before" compares. */
+    /** The node's firewall, counters aside: what "exactly as before" compares. */
     String snapshot() {
-        StringBuilder state = new StringBuilder();
-        for (String tool : new String[] {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",
-                "ip6tables-legacy-save"}) {
-            state.append(node.run(tool).output().lines().filter(l -> !l.startsWith("#"))
-                    .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]")).reduce("", (a, b) -> a + b + "\n"));
-        }
-        state.append(node.run("ipset", "save").output());
-        return state.toString();
+        return node.firewallSnapshot();
     }
 
     @Override

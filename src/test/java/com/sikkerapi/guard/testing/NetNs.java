@@ -127,6 +127,20 @@ public final class NetNs implements AutoCloseable {
         ns.run("ip", "link", "set", iface, "up").check();
     }
 
+    /**
+     * This namespace's iptables (nf_tables and legacy, IPv4 and IPv6) and ipsets, counters aside: what "exactly as
+     * before" compares.
+     */
+    public String firewallSnapshot() {
+        StringBuilder state = new StringBuilder();
+        for (String tool : new String[] {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",
+                "ip6tables-legacy-save"}) {
+            state.append(run(tool).output().lines().filter(l -> !l.startsWith("#"))
+                    .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]")).reduce("", (a, b) -> a + b + "\n"));
+        }
+        return state.append(run("ipset", "save").output()).toString();
+    }
+
     /** One ping (IPv4 or IPv6), one second at most: whether an answer came back. */
     public boolean ping(String address) {
         return run("ping", "-n", "-c", "1", "-W", "1", address).ok();
