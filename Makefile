@@ -1,18 +1,20 @@
 # sikkerguard-operator. Every target installs what it needs on a fresh Debian machine with JDK 17 and Maven (as
 # root): nothing has to be installed by hand first.
 #
-#   make demo    the operator on a real kube-apiserver on loopback, with the samples applied
-#   make test    the whole test suite (unit, mock-server, real kube-apiserver + etcd, kubectl)
+#   make demo    the product on a real cluster on this machine: its image on real kubelets (see README)
+#   make test    the whole test suite (unit, mock-server, real kube-apiserver, real nodes, kernel)
 #   make build   target/sikkerguard/{bin/sikkerguard,app/}: the launcher and the application
+#   make image   the image from the Dockerfile, without Docker (buildah): target/image/sikkerguard-{oci,docker}.tar
 #   make crds    regenerate crds/ from the Java types (a test fails when it is stale)
 #   make bench   benchmarks against iprange; writes docs/benchmarks.md
 
 SHELL := /bin/bash
 MVN := mvn -B -ntp
-DEB_PACKAGES := ipset iptables iprange etcd-server socat conntrack iproute2 iputils-ping nftables openssl curl ulogd2 lua5.1 libpcre2-8-0
+DEB_PACKAGES := ipset iptables iprange etcd-server socat iproute2 iputils-ping nftables openssl curl ulogd2 lua5.1 \
+  libpcre2-8-0 buildah debootstrap containerd runc containernetworking-plugins gcc libc6-dev
 DIST := target/sikkerguard
 
-.PHONY: deps kube-apiserver lint-tools nginx build test demo crds bench clean
+.PHONY: deps k8s-binaries lint-tools nginx build image test demo crds bench clean
 
 # Debian packages the tests and the demo use: etcd for the API server, the kernel tools for the agent's tests.
 deps:
@@ -22,9 +24,10 @@ deps:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-# A verified kube-apiserver v1.20.2 in the cache (from $$KUBE_APISERVER_BIN, ../shared, or built from Debian source).
-kube-apiserver: deps
-	@src/scripts/kube-apiserver.sh obtain >/dev/null
+# Verified Kubernetes v1.20.2 server binaries in the cache (from $$SIKKERGUARD_K8S_BIN, ../shared, or built from
+# Debian's source: src/scripts/k8s-binaries.sh).
+k8s-binaries: deps
+	@src/scripts/k8s-binaries.sh path kube-apiserver kubelet kube-controller-manager kube-scheduler >/dev/null
 
 # The Dockerfile's linter (dockerfile-utils, from npm, pinned in src/lint/package-lock.json): no Docker engine here.
 lint-tools:
@@ -48,14 +51,18 @@ build:
 	printf '# training\n1.2.3.4\n5.6.7.0/24 ; x\n2001:67c::/48\nbad\n' > target/cds-training.txt
 	SIKKERGUARD_CDS_DUMP=1 $(DIST)/bin/sikkerguard validate target/cds-training.txt > /dev/null 2>&1 || true
 
-# The tests run the built launcher too (the agent as a process in a node namespace), so build comes first.
-test: deps kube-apiserver lint-tools nginx build
+# The project's image, built from its Dockerfile with buildah on local Debian bases (src/scripts/image.sh).
+image: deps
+	src/scripts/image.sh build
+
+# The tests run the built launcher (the agent as a process in a node namespace) and the image (on real nodes).
+test: deps k8s-binaries lint-tools nginx build image
 	$(MVN) test
 
-demo: deps kube-apiserver build
+demo: deps k8s-binaries build image
 	src/scripts/demo.sh
 
-bench: deps build
+bench: deps k8s-binaries build image
 	@dpkg -s hyperfine time >/dev/null 2>&1 || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine time)
 	$(MVN) -q test-compile
 	src/scripts/bench.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Kubernetes API server (v1.20.2) with etcd on loopback, for tests and the demo. No Docker, kind or envtest
-# download is needed: the binary comes from $KUBE_APISERVER_BIN, the cache, ../shared, or a build from Debian's own
-# kubernetes source package (build-kube-apiserver.sh).
+# download is needed: the binary comes from k8s-binaries.sh (a folder named by $SIKKERGUARD_K8S_BIN, the cache,
+# ../shared, or a build from Debian's own kubernetes source package).
 #
 #   kube-apiserver.sh obtain       prints the path of a verified kube-apiserver binary, obtaining it if needed
 #   kube-apiserver.sh run DIR      starts etcd and kube-apiserver bound to 127.0.0.1, writes DIR/kubeconfig and
@@ -11,33 +11,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-VERSION=1.20.2
-SHA256=0d6853d5d1ef384f79d4d52b77b4fc4d7af69eb28261cacdf8f013e0b09b888d
-CACHE=${SIKKERGUARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sikkerguard}/kube-apiserver-$VERSION
 
-verified() { [ -x "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$SHA256" ]; }
-
-obtain() {
-  local bin=$CACHE/kube-apiserver
-  if [ -n "${KUBE_APISERVER_BIN:-}" ]; then
-    verified "$KUBE_APISERVER_BIN" || { echo "KUBE_APISERVER_BIN is not kube-apiserver $VERSION (sha256)" >&2; exit 1; }
-    echo "$KUBE_APISERVER_BIN"; return
-  fi
-  verified "$bin" && { echo "$bin"; return; }
-  mkdir -p "$CACHE"
-  local shared=$ROOT/../shared/kube-apiserver/kube-apiserver-v$VERSION-linux-amd64.gz
-  if [ -f "$shared" ]; then
-    gunzip -c "$shared" > "$bin.tmp" && chmod +x "$bin.tmp"
-  else
-    echo "building kube-apiserver $VERSION from Debian source (about 5 minutes, once)" >&2
-    OUT=$CACHE/build "$HERE/build-kube-apiserver.sh" >&2
-    cp "$CACHE/build/bin/kube-apiserver" "$bin.tmp"
-    rm -rf "$CACHE/build"
-  fi
-  verified "$bin.tmp" || { echo "obtained kube-apiserver does not match sha256 $SHA256" >&2; rm -f "$bin.tmp"; exit 1; }
-  mv "$bin.tmp" "$bin"
-  echo "$bin"
-}
+# The verified binary: $SIKKERGUARD_K8S_BIN, the cache, ../shared, or a build from Debian source (k8s-binaries.sh).
+obtain() { "$HERE/k8s-binaries.sh" path kube-apiserver; }
 
 free_port() {
   local port

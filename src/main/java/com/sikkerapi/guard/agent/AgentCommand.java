@@ -49,7 +49,7 @@ public final class AgentCommand {
     private final AttackReports reports;
     private final AgentMetrics metrics = new AgentMetrics();
     private final AgentHealth health = new AgentHealth();
-    private HealthServer healthServer;
+    private volatile HealthServer healthServer;
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -92,6 +92,7 @@ public final class AgentCommand {
         LOG.infof("sikkerguard agent for %s/%s on node %s", env.namespace(), env.blocklist(), env.node());
         // The node is protected again first, from its own disk: the API server may be unreachable yet.
         Optional<AgentLoop.Outcome> restored = restore();
+        restored.filter(outcome -> outcome.errorReason() == null).ifPresent(outcome -> health.restored());
         startHealthServer();
         watch.start(client, env.namespace(), env.configMap());
         long seen = -1;
@@ -122,7 +123,7 @@ public final class AgentCommand {
                 }
                 Duration interval = Durations.parse(config.spec().getPullInterval());
                 metrics.cycle(outcome);
-                health.cycle(outcome, config.agent().mode(), interval);
+                health.cycle(outcome, config.agent().mode());
                 report(config, outcome);
                 observe(config);
                 Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
@@ -145,37 +146,56 @@ public final class AgentCommand {
         }
     }
 
-    /** Probes and /status; the agent runs without them when no port is free (they are not worth a crash). */
+    /**
+     * Probes, /status and /metrics on the port the operator gave this blocklist's agents. The port may still be
+     * held for a moment (the previous agent of a restarting pod): binding is tried again until it succeeds, and
+     * the agent protects the node meanwhile (its probes fail, which shows).
+     */
     private void startHealthServer() {
-        try {
-            healthServer = HealthServer.start(env.healthPort(), env.healthPortFile(), new HealthServer.Endpoints() {
-                @Override
-                public HealthServer.Answer healthz() {
-                    String problem = health.problem(Instant.now());
-                    return problem == null ? new HealthServer.Answer(200, "text/plain", "ok\n")
-                            : new HealthServer.Answer(503, "text/plain", problem + "\n");
-                }
+        HealthServer.Endpoints endpoints = new HealthServer.Endpoints() {
+            @Override
+            public HealthServer.Answer healthz() {
+                String problem = health.problem(Instant.now());
+                return problem == null ? new HealthServer.Answer(200, "text/plain", "ok\n")
+                        : new HealthServer.Answer(503, "text/plain", problem + "\n");
+            }
 
-                @Override
-                public HealthServer.Answer livez() {
-                    return health.live(Instant.now()) ? new HealthServer.Answer(200, "text/plain", "ok\n")
-                            : new HealthServer.Answer(503, "text/plain", "the loop is stuck\n");
-                }
+            @Override
+            public HealthServer.Answer livez() {
+                return health.live(Instant.now()) ? new HealthServer.Answer(200, "text/plain", "ok\n")
+                        : new HealthServer.Answer(503, "text/plain", "the loop is stuck\n");
+            }
 
-                @Override
-                public HealthServer.Answer status() {
-                    return new HealthServer.Answer(200, "application/json", health.statusJson(reporter.snapshot(),
-                            observer.observedPackets(), reports.reported(), Instant.now()));
-                }
+            @Override
+            public HealthServer.Answer status() {
+                return new HealthServer.Answer(200, "application/json", health.statusJson(reporter.snapshot(),
+                        observer.observedPackets(), reports.reported(), Instant.now()));
+            }
 
-                @Override
-                public HealthServer.Answer metrics() {
-                    return new HealthServer.Answer(200, "text/plain; version=0.0.4", metrics.scrape());
+            @Override
+            public HealthServer.Answer metrics() {
+                return new HealthServer.Answer(200, "text/plain; version=0.0.4", metrics.scrape());
+            }
+        };
+        Thread binder = new Thread(() -> {
+            for (int attempt = 0; running && healthServer == null; attempt++) {
+                try {
+                    healthServer = HealthServer.start(env.healthPort(), endpoints);
+                } catch (java.io.IOException e) {
+                    if (attempt % 12 == 0) {
+                        LOG.errorf("Cannot listen on 127.0.0.1:%d for the probes (%s); trying again",
+                                env.healthPort(), e.getMessage());
+                    }
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
-            });
-        } catch (java.io.IOException e) {
-            LOG.errorf("No health endpoint (%s); the agent goes on without it", e.getMessage());
-        }
+            }
+        }, "sikkerguard-health-bind");
+        binder.setDaemon(true);
+        binder.start();
     }
 
     private Optional<AgentLoop.Outcome> restore() {
@@ -224,17 +244,14 @@ public final class AgentCommand {
         running = false;
         watch.wake();
         try {
-            stopped.await(15, java.util.concurrent.TimeUnit.SECONDS);
+            stopped.await(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         Optional<ConfigWatch.Snapshot> snapshot = watch.current();
-        boolean deselected = snapshot.flatMap(ConfigWatch.Snapshot::selectedNodes)
-                .map(nodes -> !nodes.contains(env.node())).orElse(false);
-        boolean gone = blocklistGone();
-        if (gone || deselected) {
-            LOG.infof("Removing this node's rules and sets: %s", gone ? "the blocklist was deleted"
-                    : "this node is no longer selected");
+        String leaving = leavingReason(snapshot);
+        if (leaving != null) {
+            LOG.infof("Removing this node's rules and sets: %s", leaving);
             firewall.remove();
             try {
                 new LastGoodList(env.stateDir()).delete();
@@ -260,16 +277,59 @@ public final class AgentCommand {
         client.close();
     }
 
-    /** Deleted, or being deleted. An unreachable API server is not taken as a deletion: the rules stay. */
-    private boolean blocklistGone() {
+    /** What the API server says of this agent's blocklist. */
+    enum BlocklistState { PRESENT, GONE, NO_ACCESS, UNREACHABLE }
+
+    /**
+     * Why this agent leaves its node for good (then it removes what it made), or null when it stops for a restart,
+     * an upgrade or a drain (then the rules stay for its successor). Deleting a blocklist lets the garbage collector
+     * delete the agent's account, Role and binding in the same wave as its DaemonSet, so the agent may no longer be
+     * allowed to ask: a refusal is taken as a deletion only together with its configuration's deletion, which the
+     * watch it already holds still delivers. An API server it cannot reach is never taken as a deletion.
+     */
+    String leavingReason(Optional<ConfigWatch.Snapshot> snapshot) {
+        boolean deselected = snapshot.flatMap(ConfigWatch.Snapshot::selectedNodes)
+                .map(nodes -> !nodes.contains(env.node())).orElse(false);
+        if (deselected) {
+            return "this node is no longer selected";
+        }
+        BlocklistState state = blocklistState();
+        if (state == BlocklistState.GONE) {
+            return "the blocklist was deleted";
+        }
+        if (state == BlocklistState.NO_ACCESS) {
+            try {
+                if (watch.awaitDeletion(CONFIG_DELETION_WAIT)) {
+                    return "the blocklist was deleted (its agent configuration and access went with it)";
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("This agent may no longer read its blocklist, but its configuration still exists: leaving the"
+                    + " rules in place");
+        }
+        return null;
+    }
+
+    /** How long a refused agent waits to see its configuration deleted (within the pod's grace period). */
+    static final Duration CONFIG_DELETION_WAIT = Duration.ofSeconds(10);
+
+    /** Deleted, or being deleted, is GONE; a refusal (403, or 401 for a deleted account) is NO_ACCESS. */
+    private BlocklistState blocklistState() {
         try {
             ThreatBlocklist blocklist = client.resources(ThreatBlocklist.class).inNamespace(env.namespace())
                     .withName(env.blocklist()).get();
-            return blocklist == null || blocklist.getMetadata().getDeletionTimestamp() != null;
+            return blocklist == null || blocklist.getMetadata().getDeletionTimestamp() != null ? BlocklistState.GONE
+                    : BlocklistState.PRESENT;
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 401 || e.getCode() == 403) {
+                LOG.infof("The API server refuses this agent its blocklist (%d): its access may have been deleted"
+                        + " with the blocklist", e.getCode());
+                return BlocklistState.NO_ACCESS;
+            }
             LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
                     e.getMessage());
-            return false;
+            return BlocklistState.UNREACHABLE;
         }
     }
 

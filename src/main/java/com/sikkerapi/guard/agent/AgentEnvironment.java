@@ -21,24 +21,23 @@ public record AgentEnvironment(String blocklist, String namespace, String node, 
                 required(env, "SIKKERGUARD_CONFIGMAP"),
                 Path.of(required(env, "SIKKERGUARD_STATE_DIR")).resolve(namespace + "_" + blocklist),
                 Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
-                Integer.parseInt(env.getOrDefault("SIKKERGUARD_HEALTH_PORT", Integer.toString(
-                        HealthServer.DEFAULT_PORT))),
+                healthPort(env),
                 scratch(env, namespace, blocklist),
                 Durations.parse(env.getOrDefault("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "1m")));
     }
 
     /**
      * The pod's scratch folder (an emptyDir on /tmp: the root file system is read-only), per blocklist: ulogd's
-     * configuration and the health port the probe reads. Only the namespace and name are needed to find it, so
-     * the `health` command, run in the same container, finds it from the same environment.
+     * configuration.
      */
     static Path scratch(Map<String, String> env, String namespace, String blocklist) {
         return Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")),
                 "sikkerguard-" + namespace + "_" + blocklist);
     }
 
-    public Path healthPortFile() {
-        return scratchDir.resolve("health.port");
+    /** The loopback port of this blocklist's agents on every node, chosen by the operator. */
+    static int healthPort(Map<String, String> env) {
+        return Integer.parseInt(required(env, "SIKKERGUARD_HEALTH_PORT"));
     }
 
     /** A variable the pod template sets (the agent's DaemonSet, the publisher's Deployment). */

@@ -10,9 +10,11 @@ import java.util.Map;
 
 /**
  * The agent's own view of its health, for the probes and /status. Live: the loop has made progress recently (a
- * hung loop is restarted; a restart leaves the rules in place). Healthy: the last cycle succeeded, or the failures
- * began less than a grace period ago (two pull intervals, ten minutes at least), so that a short feed outage does
- * not take a node's agent out of service, and a long one shows.
+ * hung loop is restarted; a restart leaves the rules in place). Ready: the node holds this agent's list, restored
+ * from disk or applied (a dry-run node: its first check passed), and the last cycle succeeded. A new agent is
+ * therefore Ready only once its node is protected, which is what lets the DaemonSet's rolling update go on to the
+ * next node; and a node whose pull or apply fails turns NotReady at its first failed cycle (the probe's three
+ * misses later), however long the pull interval.
  */
 final class AgentHealth {
     /** Three heartbeats: the loop wakes at least every five minutes. */
@@ -21,8 +23,8 @@ final class AgentHealth {
     private final Instant started = Instant.now();
     private volatile Instant progress = started;
     private volatile Instant failingSince;
-    private volatile boolean cycled;
-    private volatile Duration grace = Duration.ofMinutes(10);
+    private volatile String failure;
+    private volatile boolean holdsList;
     private volatile Mode mode;
 
     /** The loop is alive (waiting counts: it wakes at least every heartbeat). */
@@ -30,17 +32,24 @@ final class AgentHealth {
         progress = Instant.now();
     }
 
-    void cycle(AgentLoop.Outcome outcome, Mode mode, Duration pullInterval) {
+    /** The last good list is back in the kernel from disk, before any contact with the API server or a feed. */
+    void restored() {
+        holdsList = true;
+    }
+
+    void cycle(AgentLoop.Outcome outcome, Mode mode) {
         Instant now = Instant.now();
         progress = now;
-        cycled = true;
         this.mode = mode;
-        Duration twice = pullInterval.multipliedBy(2);
-        grace = twice.compareTo(Duration.ofMinutes(10)) > 0 ? twice : Duration.ofMinutes(10);
         if (outcome.errorReason() == null && outcome.phase().isHealthy()) {
+            holdsList = true;
             failingSince = null;
-        } else if (failingSince == null) {
-            failingSince = now;
+            failure = null;
+        } else {
+            if (failingSince == null) {
+                failingSince = now;
+            }
+            failure = outcome.errorReason() + (outcome.errorMessage() == null ? "" : ": " + outcome.errorMessage());
         }
     }
 
@@ -48,13 +57,15 @@ final class AgentHealth {
         return Duration.between(progress, now).compareTo(LIVENESS) < 0;
     }
 
-    /** @return null when healthy, else why not */
+    /** @return null when ready, else why not */
     String problem(Instant now) {
-        Instant since = failingSince != null ? failingSince : cycled ? null : started;
-        if (since != null && Duration.between(since, now).compareTo(grace) >= 0) {
-            return cycled ? "cycles have failed since " + since : "no cycle has completed since the start at " + since;
+        if (!live(now)) {
+            return "the agent's loop has made no progress since " + progress;
         }
-        return live(now) ? null : "the agent's loop has made no progress since " + progress;
+        if (failingSince != null) {
+            return "cycles have failed since " + failingSince + " (" + failure + ")";
+        }
+        return holdsList ? null : "no list applied or restored yet (started " + started + ")";
     }
 
     /** /status: what an admin on the node wants to see at once. */

@@ -56,7 +56,7 @@ public class NginxOutputSpec {
     private List<@Pattern(Patterns.IP_OR_CIDR) String> trustedProxies = new ArrayList<>();
 
     @JsonPropertyDescription("Also write the block tier into ingress-nginx's controller ConfigMap, key block-cidrs "
-            + "(the controller reloads by itself). Needs a Role there: see deploy/samples/31-ingress-nginx-rbac.yaml.")
+            + "(the controller reloads by itself). Needs a Role there: see deploy/samples/ingress-nginx/publisher-rbac.yaml.")
     private IngressNginxTarget ingressNginx;
 
     public Tiers getTiers() { return tiers; }

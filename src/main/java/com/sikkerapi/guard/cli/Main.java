@@ -17,6 +17,11 @@ public final class Main {
         int run(String[] args) throws Exception;
 
         String summary();
+
+        /** What {@code sikkerguard NAME --help} prints: the arguments the command takes. */
+        default String usage(String name) {
+            return "usage: sikkerguard " + name + "\n  " + summary();
+        }
     }
 
     private static final Map<String, Command> COMMANDS = new TreeMap<>();
@@ -67,7 +72,13 @@ public final class Main {
 
             @Override
             public String summary() {
-                return "ask this container's agent: /healthz, or --live (/livez), --status (/status); the probes";
+                return "ask this container's agent: /healthz, or --live (/livez), --status (/status)";
+            }
+
+            @Override
+            public String usage(String name) {
+                return "usage: sikkerguard health [--live|--status]\n  " + summary()
+                        + "\n  exit 0 when the agent answers 200, 1 otherwise";
             }
         });
         COMMANDS.put("validate", new ValidateCommand());
@@ -102,6 +113,10 @@ public final class Main {
             err.println("sikkerguard: unknown command: " + args[0]);
             usage(err);
             return USAGE;
+        }
+        if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+            System.out.println(command.usage(args[0]));
+            return 0;
         }
         return command.run(Arrays.copyOfRange(args, 1, args.length));
     }

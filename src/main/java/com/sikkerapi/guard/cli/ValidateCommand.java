@@ -32,6 +32,11 @@ final class ValidateCommand implements Main.Command {
     }
 
     @Override
+    public String usage(String name) {
+        return USAGE + "\n  " + summary() + "\n  exit 0 accepted, 3 refused as a whole, 2 usage error";
+    }
+
+    @Override
     public int run(String[] args) throws IOException {
         return run(args, System.in, System.out, System.err);
     }

@@ -45,10 +45,11 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
 
     @Override
     protected DaemonSet desired(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
-        return render(blocklist, plan(context).settings());
+        AgentPlan plan = plan(context);
+        return render(blocklist, plan.settings(), plan.healthPort());
     }
 
-    static DaemonSet render(ThreatBlocklist blocklist, OperatorSettings settings) {
+    static DaemonSet render(ThreatBlocklist blocklist, OperatorSettings settings, int healthPort) {
         String name = Names.agent(blocklist);
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
@@ -77,7 +78,9 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_CONFIGMAP").withValue(name).build());
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_STATE_DIR").withValue(STATE_DIR).build());
         env.add(new EnvVarBuilder().withName("SIKKERGUARD_HEALTH_PORT")
-                .withValue(Integer.toString(settings.agent().healthPort())).build());
+                .withValue(Integer.toString(healthPort)).build());
+        env.add(new EnvVarBuilder().withName("SIKKERGUARD_BLOCKED_LOG_INTERVAL")
+                .withValue(settings.agent().blockedLogInterval()).build());
         env.add(new EnvVarBuilder().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef()
@@ -91,15 +94,17 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .withImagePullPolicy(settings.agent().imagePullPolicy())
                 .withCommand(settings.agent().command())
                 .withArgs("agent")
-                // The agent listens on loopback only (hostNetwork: the node's own ports); the probes run in the
-                // container and ask it there. Ready: the last cycle succeeded or is in its grace period, which
-                // paces a rolling upgrade node by node. Live: the loop moves (a restart keeps the rules).
-                .withNewReadinessProbe().withNewExec().withCommand(settings.agent().command(), "health").endExec()
-                .withInitialDelaySeconds(5).withPeriodSeconds(20).withTimeoutSeconds(10).withFailureThreshold(3)
+                // The agent listens on loopback only, and the kubelet shares the node's network (hostNetwork), so
+                // it probes 127.0.0.1 itself: no process is started in the container. Ready: this node holds the
+                // list (restored or applied) and the last cycle succeeded, so a rolling update moves on to the next
+                // node only once this one is protected again. Live: the loop moves (a restart keeps the rules).
+                .withNewReadinessProbe().withNewHttpGet().withHost("127.0.0.1").withPath("/healthz")
+                .withNewPort(healthPort).endHttpGet()
+                .withInitialDelaySeconds(2).withPeriodSeconds(5).withTimeoutSeconds(3).withFailureThreshold(3)
                 .endReadinessProbe()
-                .withNewLivenessProbe().withNewExec().withCommand(settings.agent().command(), "health", "--live")
-                .endExec().withInitialDelaySeconds(60).withPeriodSeconds(60).withTimeoutSeconds(10)
-                .withFailureThreshold(3).endLivenessProbe()
+                .withNewLivenessProbe().withNewHttpGet().withHost("127.0.0.1").withPath("/livez")
+                .withNewPort(healthPort).endHttpGet().withInitialDelaySeconds(60).withPeriodSeconds(60)
+                .withTimeoutSeconds(10).withFailureThreshold(3).endLivenessProbe()
                 .withEnv(env)
                 .withVolumeMounts(mounts)
                 .withNewResources()

@@ -1,32 +1,47 @@
 package com.sikkerapi.guard.operator;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The nodes the DaemonSet controller will place an agent on: labels match the node selector, and every NoSchedule or
- * NoExecute taint is tolerated. The operator needs this set to tell "not ready yet" from "not expected", and to know
- * the desired count where no DaemonSet controller reports one.
+ * Which nodes a blocklist covers. The selection is the admin's: the nodes whose labels match spec.nodeSelector.
+ * Taints never deselect a node: the DaemonSet controller adds tolerations of its own (unschedulable, not-ready,
+ * unreachable, disk, memory and pid pressure), so a cordoned or struggling node keeps its agent, and an agent
+ * stopped there must leave the node's rules in place. How many nodes run an agent is the DaemonSet controller's
+ * own answer, read from the DaemonSet's status, rather than a re-derivation of its placement rules.
  */
 final class DesiredNodes {
     private DesiredNodes() {
     }
 
-    static Set<String> select(Collection<Node> nodes, Map<String, String> nodeSelector, List<Toleration> tolerations) {
+    /** The nodes the admin selected; an agent stopped on a node outside this set removes its rules. */
+    static Set<String> selected(Collection<Node> nodes, Map<String, String> nodeSelector) {
         Set<String> names = new TreeSet<>();
         for (Node node : nodes) {
-            if (matchesSelector(node, nodeSelector) && toleratesTaints(node, tolerations)) {
+            if (matchesSelector(node, nodeSelector)) {
                 names.add(node.getMetadata().getName());
             }
         }
         return names;
+    }
+
+    /**
+     * The nodes that should run an agent: the DaemonSet controller's desiredNumberScheduled once it has seen the
+     * current pod template; until then, and where no DaemonSet controller runs, the selection.
+     */
+    static int desiredCount(Set<String> selected, DaemonSet daemonSet) {
+        if (daemonSet == null || daemonSet.getStatus() == null || daemonSet.getStatus().getObservedGeneration() == null
+                || daemonSet.getStatus().getDesiredNumberScheduled() == null
+                || !Objects.equals(daemonSet.getStatus().getObservedGeneration(),
+                        daemonSet.getMetadata().getGeneration())) {
+            return selected.size();
+        }
+        return daemonSet.getStatus().getDesiredNumberScheduled();
     }
 
     private static boolean matchesSelector(Node node, Map<String, String> selector) {
@@ -36,32 +51,5 @@ final class DesiredNodes {
         Map<String, String> labels = node.getMetadata().getLabels();
         return labels != null && selector.entrySet().stream()
                 .allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
-    }
-
-    private static boolean toleratesTaints(Node node, List<Toleration> tolerations) {
-        if (node.getSpec() == null || node.getSpec().getTaints() == null) {
-            return true;
-        }
-        return node.getSpec().getTaints().stream()
-                .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
-                .allMatch(t -> tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
-    }
-
-    /** The Kubernetes toleration rule (k8s.io/api/core/v1 Toleration.ToleratesTaint). */
-    static boolean tolerates(Toleration toleration, Taint taint) {
-        if (toleration.getEffect() != null && !toleration.getEffect().isEmpty()
-                && !toleration.getEffect().equals(taint.getEffect())) {
-            return false;
-        }
-        String key = toleration.getKey();
-        if (key != null && !key.isEmpty() && !key.equals(taint.getKey())) {
-            return false;
-        }
-        if ("Exists".equals(toleration.getOperator())) {
-            return true;
-        }
-        return (key != null && !key.isEmpty())
-                && Objects.equals(Objects.requireNonNullElse(toleration.getValue(), ""),
-                        Objects.requireNonNullElse(taint.getValue(), ""));
     }
 }

@@ -36,11 +36,15 @@ public interface OperatorSettings {
         Optional<String> priorityClassName();
 
         /**
-         * The first loopback port the agent tries for its health, status and metrics endpoints (the next free one is
-         * taken when it is in use: two blocklists on a node, or another program).
+         * The first of the loopback ports the agents listen on for their probes, status and metrics: each blocklist
+         * gets one of the 1000 from here (HealthPorts). Keep the range free of the nodes' own listeners.
          */
         @WithDefault("19464")
         int healthPort();
+
+        /** How often each agent logs its BLOCKED summary lines (one per source seen since the last). */
+        @WithDefault("1m")
+        String blockedLogInterval();
 
         @WithDefault("50m")
         String cpuRequest();

@@ -39,10 +39,12 @@ public final class StatusAggregator {
 
     /**
      * @param problems spec problems from {@link SpecValidator}; non-empty means the nodes keep the last good spec
-     * @param desiredNodes names of the nodes that should run the agent
+     * @param selectedNodes names of the nodes the blocklist covers: reports from any other node are left out
+     * @param desired how many nodes should run the agent (see {@link DesiredNodes#desiredCount})
      */
     public static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, List<String> problems, Mode mode,
-            ModeReason modeReason, Set<String> desiredNodes, Collection<ThreatBlocklistNode> reports, Instant now) {
+            ModeReason modeReason, Set<String> selectedNodes, int desired, Collection<ThreatBlocklistNode> reports,
+            Instant now) {
         long generation = AgentDependent.generation(blocklist);
         int ready = 0;
         long v4 = 0;
@@ -52,7 +54,7 @@ public final class StatusAggregator {
         List<FailingNode> failing = new ArrayList<>();
         for (ThreatBlocklistNode report : reports) {
             ThreatBlocklistNodeSpec node = report.getSpec();
-            if (node == null || node.getNodeName() == null || !desiredNodes.contains(node.getNodeName())) {
+            if (node == null || node.getNodeName() == null || !selectedNodes.contains(node.getNodeName())) {
                 continue;
             }
             lastPull = latest(lastPull, node.getLastPull());
@@ -81,7 +83,7 @@ public final class StatusAggregator {
         status.setObservedGeneration(generation);
         status.setMode(mode);
         status.setModeReason(modeReason);
-        status.setNodes(NodeCounts.of(desiredNodes.size(), ready, failing.size()));
+        status.setNodes(NodeCounts.of(desired, ready, failing.size()));
         status.setEntries(ready > 0 ? EntryCounts.of(v4, v6) : old == null ? null : old.getEntries());
         status.setLastPull(latest(lastPull, old == null ? null : old.getLastPull()));
         status.setLastReport(latest(lastReport, old == null ? null : old.getLastReport()));
@@ -89,7 +91,7 @@ public final class StatusAggregator {
                 : failing.stream().limit(ThreatBlocklistStatus.MAX_FAILING_NODES).toList());
         List<Condition> previous = old == null || old.getConditions() == null ? List.of() : old.getConditions();
         status.setConditions(List.of(
-                carryOver(ready(problems, mode, desiredNodes.size(), ready, failing.size(), generation), previous, now),
+                carryOver(ready(problems, mode, desired, ready, failing.size(), generation), previous, now),
                 carryOver(degraded(failing, generation), previous, now)));
         return status;
     }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -68,15 +69,16 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace);
         Collection<Node> nodes = ClusterWatch.nodes(context);
         List<String> problems = SpecValidator.validate(blocklist.getSpec());
-        // Computed rather than read from the DaemonSet's status, so it holds where no DaemonSet controller runs and
-        // so that a report can be matched to a node that should have one.
-        Set<String> desired = DesiredNodes.select(nodes, blocklist.getSpec().getNodeSelector(),
-                AgentDaemonSetDependent.tolerations(blocklist));
+        Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector());
+        int desired = DesiredNodes.desiredCount(selected,
+                context.getSecondaryResource(DaemonSet.class).orElse(null));
         if (problems.isEmpty()) {
             List<String> protectedRanges = ProtectedRanges.compute(nodes, ClusterWatch.apiServerEndpoints(context),
                     configuredRanges());
             context.managedWorkflowAndDependentResourceContext()
-                    .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, desired, settings));
+                    .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, selected,
+                            HealthPorts.assign(blocklist, context.getPrimaryCache().list().toList(),
+                                    settings.agent().healthPort()), settings));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         } else {
             LOG.warnf("%s/%s has an invalid spec, agents keep the last valid one: %s",
@@ -86,7 +88,7 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
         ThreatBlocklistStatus before = blocklist.getStatus();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
-                desired, reports, Instant.now());
+                selected, desired, reports, Instant.now());
         ConfigMap publication = ClusterWatch.nginxPublication(context, blocklist);
         NginxTakeBack.reconcile(context.getClient(), blocklist, publication);
         after.setNginx(NginxOutputEnabled.enabled(blocklist) && publication != null

@@ -50,9 +50,16 @@ class AgentOnRealApiServerKernelTest {
     }
 
     private AgentCommand agent(LabAccess lab, String namespace, String node) {
+        // The agent runs in this JVM, so its probes' listener is on this machine's loopback: any free port.
+        int healthPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            healthPort = free.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         AgentEnvironment env = AgentEnvironment.from(Map.of("SIKKERGUARD_BLOCKLIST", "edge", "POD_NAMESPACE", namespace,
                 "NODE_NAME", node, "SIKKERGUARD_CONFIGMAP", "edge-agent", "SIKKERGUARD_STATE_DIR", state.toString(),
-                "TMPDIR", state.toString()));
+                "TMPDIR", state.toString(), "SIKKERGUARD_HEALTH_PORT", Integer.toString(healthPort)));
         return new AgentCommand(env, agentClient(namespace, "edge-agent"), lab.node().commands());
     }
 

@@ -71,7 +71,7 @@ class AgentProcessKernelTest {
             await().atMost(SOON).ignoreExceptions().until(() -> report().getSpec().getPhase() == NodePhase.Enforcing);
             String sets = sets(node);
             await().atMost(SOON).until(() -> node.probe("first").ok());
-            assertThat(node.probe("first", "--status").output()).contains("\"status\" : \"ok\"", "\"v4\" : 2",
+            assertThat(node.get("first", "/status").output()).contains("\"status\" : \"ok\"", "\"v4\" : 2",
                     "\"dryRun\" : false");
             // The attacker knocks on telnet: the agent's log names it, its port and the service.
             await().atMost(SOON).until(() -> {

@@ -33,9 +33,15 @@ class DockerfileTest {
         String packages = dockerfile.substring(dockerfile.indexOf("apt-get install"));
         packages = packages.substring(0, packages.indexOf("rm -rf"));
         // ipset and iptables (nf_tables and legacy) for the lists and rules, nftables to remove a table it made,
-        // iproute2 for addresses and routes, conntrack to end blocked flows, ping and socat for the self-test,
-        // ulogd2 for the NFLOG sample.
-        assertThat(packages).contains(" ipset ", " iptables ", " nftables ", " iproute2 ", " conntrack ",
-                " iputils-ping ", " socat ", " ulogd2");
+        // iproute2 for addresses and routes, ping and socat for the self-test, ulogd2 for the NFLOG sample; and no
+        // package the agent does not run.
+        assertThat(packages).contains(" ipset ", " iptables ", " nftables ", " iproute2 ", " iputils-ping ",
+                " socat ", " ulogd2").doesNotContain("conntrack", "openjdk", "default-jre");
+        // The runtime is the image's own, made with jlink, and the launcher prefers it.
+        assertThat(dockerfile).contains("jlink --add-modules ", "--output /out/opt/sikkerguard/jre");
+        assertThat(Files.readString(Path.of("src/main/sh/sikkerguard"))).contains("$here/jre/bin/java");
+        // Base images are build arguments: public defaults, local bases for `make image`.
+        assertThat(dockerfile).contains("ARG BUILD_IMAGE=", "ARG RUNTIME_BASE=", "FROM ${BUILD_IMAGE} AS build",
+                "FROM ${RUNTIME_BASE}");
     }
 }

@@ -1,14 +1,13 @@
 package com.sikkerapi.guard.e2e;
 
-import static com.sikkerapi.guard.e2e.SimulatedCluster.NAMESPACE;
-import static com.sikkerapi.guard.e2e.SimulatedCluster.STAGING;
-import static com.sikkerapi.guard.e2e.SimulatedCluster.pod;
-import static com.sikkerapi.guard.e2e.SimulatedCluster.ready;
-import static com.sikkerapi.guard.e2e.SimulatedCluster.step;
+import static com.sikkerapi.guard.e2e.Scenario.NAMESPACE;
+import static com.sikkerapi.guard.e2e.Scenario.STAGING;
+import static com.sikkerapi.guard.e2e.Scenario.ready;
+import static com.sikkerapi.guard.e2e.Scenario.step;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
-import com.sikkerapi.guard.e2e.SimulatedCluster.SimNode;
 import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.testing.KubeCluster;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +17,10 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
- * `make demo`: the product on one machine, no cluster needed (see {@link SimulatedCluster}). Every step waits for
- * what it shows and fails the demo when it does not come; everything it started is stopped on exit, on Ctrl-C and
- * on failure. The end-to-end test runs the same flow with assertions.
+ * `make demo`: the product on a real cluster on this machine ({@link RealNodes}): its image on real kubelets, the
+ * operator as its Deployment's pod, the agents as DaemonSet pods on three nodes. Every step waits for what it shows
+ * and fails the demo when it does not come; everything it started is stopped on exit, on Ctrl-C and on failure.
+ * The end-to-end test (RealNodesKernelTest) checks the same and more with assertions.
  */
 public final class Demo {
     private static final int NODES = 3;
@@ -30,117 +30,132 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
-        AtomicReference<SimulatedCluster> running = new AtomicReference<>();
-        // Ctrl-C: the JVM runs this hook; the namespaces, processes and servers go with the cluster.
+        AtomicReference<RealNodes> running = new AtomicReference<>();
+        // Ctrl-C: the JVM runs this hook; the cluster's processes, namespaces and folders go with it.
         Thread cleanup = new Thread(() -> {
-            SimulatedCluster cluster = running.getAndSet(null);
-            if (cluster != null) {
-                cluster.close();
-                System.out.println("demo: cleaned up (namespaces, agents, operator, API server, etcd, folders)");
+            RealNodes product = running.getAndSet(null);
+            if (product != null) {
+                product.close();
+                System.out.println("demo: cleaned up (nodes, control plane, namespaces, mounts, cgroups, folders)");
             }
         });
         Runtime.getRuntime().addShutdownHook(cleanup);
         int exit = 0;
+        String hostBefore = KubeCluster.hostState();
         try {
-            running.set(new SimulatedCluster(System.out::println));
+            running.set(new RealNodes(System.out::println));
             running.get().start(NODES);
             run(running.get());
         } catch (RuntimeException | Error e) {
             System.out.println("\ndemo FAILED: " + e);
-            SimulatedCluster cluster = running.get();
-            if (cluster != null) {
+            RealNodes product = running.get();
+            if (product != null && product.cluster() != null) {
+                System.out.println(product.tryKubectl("get", "pods", "-A", "-o", "wide").stdout());
                 System.out.println("operator log (last 30 lines):");
-                cluster.operatorLog().lines().skip(Math.max(0, cluster.operatorLog().lines().count() - 30))
-                        .forEach(System.out::println);
+                System.out.println(product.tryKubectl("-n", "sikkerguard-system", "logs", "--tail=30",
+                        "deployment/sikkerguard-operator").stdout());
             }
             exit = 1;
+        }
+        RealNodes product = running.getAndSet(null);
+        if (product != null) {
+            product.close();
+            boolean same = KubeCluster.hostState().equals(hostBefore);
+            System.out.println("demo: cleaned up; this machine's own firewall, links, routes and sysctls "
+                    + (same ? "exactly as before" : "CHANGED"));
+            exit = same ? exit : 1;
         }
         System.exit(exit);
     }
 
-    private static void run(SimulatedCluster cluster) {
-        List<SimNode> nodes = cluster.nodes();
-        Map<String, String> before = new LinkedHashMap<>();
-        nodes.forEach(node -> before.put(node.name(), SimulatedCluster.firewall(node)));
-        cluster.startOperator();
+    private static void run(RealNodes product) {
+        Map<Integer, String> before = new LinkedHashMap<>();
+        for (int k = 1; k <= NODES; k++) {
+            before.put(k, product.firewall(k));
+        }
+        product.installOperator();
 
-        String blocklist = cluster.blocklist(NAMESPACE, EDGE, 50, List.of());
+        String blocklist = product.blocklist(NAMESPACE, EDGE, 50, List.of());
         say(step("kubectl apply --server-side -f -   (SikkerAPI's blacklist, score 50 or more)"));
         say(blocklist.substring(blocklist.indexOf("apiVersion: guard")).stripTrailing());
-        cluster.apply(blocklist);
-        cluster.startAgents(NAMESPACE, EDGE);
+        product.apply(blocklist);
         say(step("kubectl get threatblocklists -A, until every node is Ready"));
-        watch(cluster, NAMESPACE, EDGE, b -> ready(b, NODES));
-        SimNode node1 = nodes.get(0);
-        say(first(node1.kubelet().log(pod(NAMESPACE, EDGE)), "Enforcing"));
-        say(cluster.kubectl("-n", NAMESPACE, "get", "threatblocklistnodes").stripTrailing());
+        watch(product, NAMESPACE, EDGE, b -> ready(b, NODES));
+        say(step("kubectl get pods -A -o wide: the operator's pod and an agent pod on every node"));
+        say(product.kubectl("get", "pods", "-A", "-o", "wide").stripTrailing());
+        say(first(product.agentLog(NAMESPACE, EDGE, 1), "Enforcing"));
+        say(product.kubectl("-n", NAMESPACE, "get", "threatblocklistnodes").stripTrailing());
 
-        say(step("In " + node1.name() + ": the jump rule, the chain, and the set"));
-        say(node1.ns().run("iptables-nft", "-t", "raw", "-S").output().lines()
+        var node1 = product.cluster().node(1);
+        say(step("In " + KubeCluster.nodeName(1) + ": the jump rule, the chain, and the set"));
+        say(node1.run("iptables-nft", "-t", "raw", "-S").output().lines()
                 .filter(l -> l.contains("SIKKERGUARD")).reduce((a, b) -> a + "\n" + b).orElse(""));
-        say(node1.ns().run("ipset", "list", "-t", Naming.of(NAMESPACE, EDGE).live4()).output().stripTrailing());
+        say(node1.run("ipset", "list", "-t", Naming.of(NAMESPACE, EDGE).live4()).output().stripTrailing());
 
-        say(step("The attacker " + node1.attacker() + " (listed, score 100) knocks on " + node1.name()
+        String attacker = KubeCluster.attackerAddress(1);
+        String address = KubeCluster.nodeAddressTowardsAttacker(1);
+        say(step("The attacker " + attacker + " (listed, score 100) knocks on " + KubeCluster.nodeName(1)
                 + ": ping, then ssh (port 22)"));
-        say("ping " + node1.address() + ": " + (cluster.attackerReaches(node1) ? "answered (NOT BLOCKED)" : "no answer"));
-        String blocked = "BLOCKED " + node1.attacker() + ":22";
-        await("the BLOCKED line in " + node1.name() + "'s agent log", () -> {
-            cluster.attackerKnocks(node1, 22);
-            return node1.kubelet().log(pod(NAMESPACE, EDGE)).contains(blocked);
+        say("ping " + address + ": " + (product.attackerReaches(1) ? "answered (NOT BLOCKED)" : "no answer"));
+        String blocked = "BLOCKED " + attacker + ":22";
+        await("the BLOCKED line in " + KubeCluster.nodeName(1) + "'s agent log", () -> {
+            product.attackerKnocks(1, 22);
+            return product.agentLog(NAMESPACE, EDGE, 1).contains(blocked);
         });
-        say(first(node1.kubelet().log(pod(NAMESPACE, EDGE)), blocked));
-        say(node1.ns().run("iptables-nft", "-t", "raw", "-L", Naming.of(NAMESPACE, EDGE).chain(), "-v", "-n")
+        say("kubectl logs: " + first(product.agentLog(NAMESPACE, EDGE, 1), blocked));
+        say(node1.run("iptables-nft", "-t", "raw", "-L", Naming.of(NAMESPACE, EDGE).chain(), "-v", "-n")
                 .output().stripTrailing());
 
         say(step("A namespace with the dry-run policy label, and a blocklist in it (score 30)"));
-        cluster.applyDryRunNamespace(STAGING);
-        cluster.apply(cluster.blocklist(STAGING, "staging", 30, List.of()));
-        cluster.startAgents(STAGING, "staging");
-        watch(cluster, STAGING, "staging", b -> ready(b, NODES));
-        say(first(node1.kubelet().log(pod(STAGING, "staging")), "Dry-run: would block"));
-        say(cluster.kubectl("get", "threatblocklists", "-A").stripTrailing());
+        product.apply(Scenario.dryRunNamespace(STAGING));
+        product.apply(product.blocklist(STAGING, "staging", 30, List.of()));
+        watch(product, STAGING, "staging", b -> ready(b, NODES));
+        say(first(product.agentLog(STAGING, "staging", 1), "Dry-run: would block"));
+        say(product.kubectl("get", "threatblocklists", "-A").stripTrailing());
 
         say(step("kubectl -n " + NAMESPACE + " describe threatblocklist " + EDGE + "   (status and events)"));
-        String describe = cluster.kubectl("-n", NAMESPACE, "describe", "threatblocklist", EDGE);
+        String describe = product.kubectl("-n", NAMESPACE, "describe", "threatblocklist", EDGE);
         say(describe.substring(describe.indexOf("Status:")).stripTrailing());
 
-        say(step("kubectl delete threatblocklists --all -A; the kubelet stops the agents (SIGTERM)"));
-        say(cluster.kubectl("delete", "threatblocklists", "--all", "-A").stripTrailing());
-        cluster.stopAgents(NAMESPACE, EDGE);
-        cluster.stopAgents(STAGING, "staging");
-        say(first(node1.kubelet().log(pod(NAMESPACE, EDGE)), "the blocklist was deleted"));
-        for (SimNode node : nodes) {
-            boolean same = SimulatedCluster.firewall(node).equals(before.get(node.name()));
-            say(node.name() + ": iptables (nf_tables and legacy, v4 and v6) and ipsets "
+        say(step("kubectl delete threatblocklists --all -A: the garbage collector takes the DaemonSets, the kubelets"
+                + " stop the agents"));
+        KubeCluster.Follow log = product.cluster().follow("-n", NAMESPACE, "logs", "-f",
+                product.agentPod(NAMESPACE, EDGE, 1).getMetadata().getName());
+        say(product.kubectl("delete", "threatblocklists", "--all", "-A").stripTrailing());
+        await("every agent pod gone", () -> product.client().pods().inNamespace(NAMESPACE).list().getItems().isEmpty()
+                && product.client().pods().inNamespace(STAGING).list().getItems().isEmpty());
+        say(first(log.output(Duration.ofSeconds(30)), "Removing this node's rules"));
+        say(product.kubectl("get", "pods", "-A", "-o", "wide").stripTrailing());
+        for (int k = 1; k <= NODES; k++) {
+            boolean same = product.firewall(k).equals(before.get(k));
+            say(KubeCluster.nodeName(k) + ": iptables (nf_tables and legacy, v4 and v6) and ipsets "
                     + (same ? "exactly as before the demo" : "CHANGED"));
             if (!same) {
-                throw new IllegalStateException(node.name() + "'s firewall is not as before");
+                throw new IllegalStateException(KubeCluster.nodeName(k) + "'s firewall is not as before");
             }
         }
-        say("ping " + node1.address() + " from the attacker: "
-                + (cluster.attackerReaches(node1) ? "answered again" : "no answer"));
+        say("ping " + address + " from the attacker: " + (product.attackerReaches(1) ? "answered again" : "no answer"));
         say(step("Done: the demo passed"));
     }
 
     /** Prints `kubectl get tbl -A` each time a mode, node count or entry count changes, until the condition holds. */
-    private static void watch(SimulatedCluster cluster, String namespace, String name,
-            Predicate<ThreatBlocklist> condition) {
+    private static void watch(RealNodes product, String namespace, String name, Predicate<ThreatBlocklist> condition) {
         AtomicReference<String> shown = new AtomicReference<>("");
         await(namespace + "/" + name + " ready on every node", () -> {
-            String state = cluster.client().resources(ThreatBlocklist.class).inAnyNamespace().list().getItems()
+            String state = product.client().resources(ThreatBlocklist.class).inAnyNamespace().list().getItems()
                     .stream().map(b -> b.getMetadata().getName() + " " + (b.getStatus() == null ? "-"
                             : b.getStatus().getMode() + " " + b.getStatus().getNodes() + " " + b.getStatus().getEntries()))
                     .sorted().toList().toString();
             if (!state.equals(shown.getAndSet(state))) {
-                say(cluster.kubectl("get", "threatblocklists", "-A").stripTrailing());
+                say(product.kubectl("get", "threatblocklists", "-A").stripTrailing());
             }
-            ThreatBlocklist blocklist = cluster.get(namespace, name);
+            ThreatBlocklist blocklist = product.get(namespace, name);
             return blocklist != null && condition.test(blocklist);
         });
     }
 
     private static void await(String what, java.util.concurrent.Callable<Boolean> condition) {
-        Awaitility.await(what).atMost(SimulatedCluster.WAIT).pollInterval(Duration.ofMillis(500))
+        Awaitility.await(what).atMost(RealNodes.WAIT).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(condition);
     }
 

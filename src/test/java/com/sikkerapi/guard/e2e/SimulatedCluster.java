@@ -3,8 +3,6 @@ package com.sikkerapi.guard.e2e;
 import static org.awaitility.Awaitility.await;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
-import com.sikkerapi.guard.api.ThreatBlocklistNode;
-import com.sikkerapi.guard.firewall.ipset.Naming;
 import com.sikkerapi.guard.testing.FakeSikkerApi;
 import com.sikkerapi.guard.testing.KubeApiServer;
 import com.sikkerapi.guard.testing.Kubeconfig;
@@ -13,7 +11,6 @@ import com.sikkerapi.guard.testing.NetNs;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -30,18 +27,16 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * The product on one machine, as `make demo` shows it and the end-to-end test checks it: a real kube-apiserver and
- * etcd of its own, `kubectl apply -k deploy/`, the built operator as a local process acting with its own
+ * The product with a stand-in kubelet, for the web-tier test (the publisher played from its Deployment's pod
+ * template on a simulated node; the end-to-end test of the agents runs on real nodes, {@link RealNodes}): a real
+ * kube-apiserver and etcd of its own, `kubectl apply -k deploy/`, the built operator as a local process acting with its own
  * ServiceAccount's token, simulated nodes (a Node object and a network namespace each, the agents started from the
  * DaemonSets' pod templates by {@link Kubelet}), an attacker on a veth to every node, and SikkerAPI on loopback
  * serving FireHOL level1. Closing it stops every process and deletes every namespace, folder and server it made.
  */
 final class SimulatedCluster implements AutoCloseable {
-    static final String NAMESPACE = "sikkerguard";
-    static final String STAGING = "sikkerguard-staging";
     static final String SERVICE_CIDR = "10.96.0.0/12";
     static final Duration WAIT = Duration.ofSeconds(90);
-    private static final String KEY = "sk_demo_not_a_real_key";
     private static final String OPERATOR_ACCOUNT = "system:serviceaccount:sikkerguard-system:sikkerguard-operator";
 
     /** A simulated node: its Node object's name and address, its namespace, and its attacker on the other end. */
@@ -50,7 +45,7 @@ final class SimulatedCluster implements AutoCloseable {
 
     private final Path dir;
     private final Consumer<String> say;
-    private final FakeSikkerApi api = new FakeSikkerApi(KEY);
+    private final FakeSikkerApi api = new FakeSikkerApi(Scenario.KEY);
     private final List<SimNode> nodes = new ArrayList<>();
     private KubeApiServer server;
     private KubernetesClient client;
@@ -77,7 +72,7 @@ final class SimulatedCluster implements AutoCloseable {
 
     /** The API server with deploy/ applied, and {@code nodeCount} nodes; no operator or blocklist yet. */
     void start(int nodeCount) {
-        say.accept(step("Starting etcd and kube-apiserver v1.20.2 on 127.0.0.1 (src/scripts/kube-apiserver.sh)"));
+        say.accept(Scenario.step("Starting etcd and kube-apiserver v1.20.2 on 127.0.0.1 (src/scripts/kube-apiserver.sh)"));
         synchronized (this) {
             checkOpen();
             server = KubeApiServer.startWithCrds();
@@ -85,11 +80,11 @@ final class SimulatedCluster implements AutoCloseable {
             internet = NetNs.create("inet");
         }
         say.accept("API server " + server.url() + ", kubeconfig " + server.kubeconfig() + "; CRDs installed");
-        say.accept(step("kubectl apply --server-side -k deploy/   (and the agents' namespace, "
+        say.accept(Scenario.step("kubectl apply --server-side -k deploy/   (and the agents' namespace, "
                 + "deploy/samples/00-namespace.yaml)"));
         say.accept(kubectl("apply", "--server-side", "-k", "deploy/").stripTrailing());
         say.accept(kubectl("apply", "--server-side", "-f", "deploy/samples/00-namespace.yaml").stripTrailing());
-        say.accept(step(nodeCount + " simulated nodes: a Node object and a network namespace each, and an "
+        say.accept(Scenario.step(nodeCount + " simulated nodes: a Node object and a network namespace each, and an "
                 + "attacker on a veth to each"));
         for (int i = 1; i <= nodeCount; i++) {
             addNode(i);
@@ -98,7 +93,7 @@ final class SimulatedCluster implements AutoCloseable {
                 + "INTERNAL-IP:.status.addresses[0].address,POD-CIDR:.spec.podCIDR").stripTrailing());
         nodes.forEach(node -> say.accept(node.name() + ": network namespace " + node.ns().name()
                 + ", its attacker at " + node.attacker()));
-        say.accept(step("SikkerAPI on " + api.endpoint() + ": FireHOL level1 from ../shared/feeds ("
+        say.accept(Scenario.step("SikkerAPI on " + api.endpoint() + ": FireHOL level1 from the test resources ("
                 + api.listed(0) + " entries, bogons and private ranges included, each with a score), "
                 + "and the attackers"));
     }
@@ -140,7 +135,7 @@ final class SimulatedCluster implements AutoCloseable {
 
     /** The operator as a process of the built launcher, with its ServiceAccount's token (so its ClusterRole). */
     void startOperator() {
-        say.accept(step("The operator: target/sikkerguard/bin/sikkerguard operator, a local process acting as "
+        say.accept(Scenario.step("The operator: target/sikkerguard/bin/sikkerguard operator, a local process acting as "
                 + "sikkerguard-system/sikkerguard-operator (its ClusterRole from deploy/)"));
         String token = kubectl("-n", "sikkerguard-system", "create", "token", "sikkerguard-operator").strip();
         Path kubeconfig = dir.resolve("operator-kubeconfig");
@@ -186,59 +181,6 @@ final class SimulatedCluster implements AutoCloseable {
         }
     }
 
-    /** The Secret with SikkerAPI's key (the one the API on loopback accepts), as an admin would create it. */
-    String keySecret(String namespace) {
-        return """
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: sikkerapi-key, namespace: %s}
-                type: Opaque
-                stringData: {api-key: %s}
-                """.formatted(namespace, KEY);
-    }
-
-    /** The demo's ThreatBlocklist: SikkerAPI (on loopback) at this minimum score, with this whitelist. */
-    String blocklist(String namespace, String name, int scoreMinimum, List<String> whitelist) {
-        return keySecret(namespace) + """
-                ---
-                apiVersion: guard.sikkerapi.com/v1alpha1
-                kind: ThreatBlocklist
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  source:
-                    sikkerapi:
-                      endpoint: %s
-                      apiKeySecretRef: {name: sikkerapi-key, key: api-key}
-                      scoreMinimum: %d
-                  whitelist: [%s]
-                  pullInterval: 1h
-                """.formatted(name, namespace, api.endpoint(), scoreMinimum, String.join(", ", whitelist));
-    }
-
-    /** A namespace whose label makes every blocklist in it dry-run (the per-namespace policy). */
-    void applyDryRunNamespace(String name) {
-        apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: %s
-                  labels: {guard.sikkerapi.com/dry-run: "true", pod-security.kubernetes.io/enforce: privileged}
-                """.formatted(name));
-    }
-
-    /** Ready on exactly this many nodes, for the current generation. */
-    static boolean ready(ThreatBlocklist blocklist, int nodes) {
-        return blocklist.getStatus() != null && blocklist.getStatus().getNodes() != null
-                && "True".equals(condition(blocklist, "Ready").getStatus())
-                && blocklist.getStatus().getNodes().ready() == nodes
-                && blocklist.getStatus().getObservedGeneration() == blocklist.getMetadata().getGeneration();
-    }
-
-    static io.fabric8.kubernetes.api.model.Condition condition(ThreatBlocklist blocklist, String type) {
-        return blocklist.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-                .orElseThrow();
-    }
-
     /** kubectl apply --server-side, as an admin (or Argo CD) would. */
     void apply(String yaml) {
         server.kubectlStdin(yaml, "apply", "--server-side", "--field-manager=admin", "-f", "-").check();
@@ -249,47 +191,11 @@ final class SimulatedCluster implements AutoCloseable {
         return server.kubectl(args).check().stdout();
     }
 
-    /** kubectl auth can-i as the agent's ServiceAccount of this blocklist: "yes" or "no". */
-    String agentCan(String namespace, String blocklist, String... question) {
-        List<String> args = new ArrayList<>(List.of("auth", "can-i"));
-        args.addAll(List.of(question));
-        args.add("--as=system:serviceaccount:" + namespace + ":" + blocklist + "-agent");
-        return server.kubectl(args.toArray(String[]::new)).stdout().strip();
-    }
-
-    /** Plays kubelet on every node for this blocklist's DaemonSet, as soon as the operator has made it. */
-    void startAgents(String namespace, String blocklist) {
-        DaemonSet daemonSet = await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace(namespace)
-                .withName(blocklist + "-agent").get(), d -> d != null);
-        say.accept(step("Playing kubelet for DaemonSet " + namespace + "/" + daemonSet.getMetadata().getName()
-                + ": its pod template's command, args, env and volumes, in each node's namespace"));
-        var container = daemonSet.getSpec().getTemplate().getSpec().getContainers().get(0);
-        say.accept("command " + container.getCommand() + " args " + container.getArgs() + ", serviceAccount "
-                + daemonSet.getSpec().getTemplate().getSpec().getServiceAccountName() + ", env "
-                + container.getEnv().stream().map(e -> e.getName()).toList());
-        // The agent finds its BLOCKED lines within a test's patience; the template leaves this at its default (1m).
-        for (SimNode node : nodes) {
-            synchronized (this) {
-                checkOpen();
-                node.kubelet().start(daemonSet, pod(namespace, blocklist), Map.of("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "2s"));
-            }
-        }
-    }
-
-    /** The kubelet stopping every node's pod of this blocklist (SIGTERM, then SIGKILL after the grace period). */
-    void stopAgents(String namespace, String blocklist) {
-        nodes.forEach(node -> node.kubelet().stop(pod(namespace, blocklist), "-TERM", 30));
-    }
-
-    static String step(String text) {
-        return "\n\033[1m==> " + text + "\033[0m";
-    }
-
     /** Plays kubelet for the blocklist's web-tier publisher Deployment, scheduled on the first node. */
     void startPublisher(String namespace, String blocklist) {
         Deployment deployment = await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(namespace)
                 .withName(blocklist + "-nginx-publisher").get(), d -> d != null);
-        say.accept(step("Playing kubelet for Deployment " + namespace + "/" + deployment.getMetadata().getName()
+        say.accept(Scenario.step("Playing kubelet for Deployment " + namespace + "/" + deployment.getMetadata().getName()
                 + " on " + nodes.get(0).name()));
         synchronized (this) {
             checkOpen();
@@ -306,10 +212,6 @@ final class SimulatedCluster implements AutoCloseable {
         return namespace + "_" + blocklist + "-nginx-publisher";
     }
 
-    static String pod(String namespace, String blocklist) {
-        return namespace + "_" + blocklist;
-    }
-
     ThreatBlocklist get(String namespace, String name) {
         return client.resources(ThreatBlocklist.class).inNamespace(namespace).withName(name).get();
     }
@@ -318,35 +220,6 @@ final class SimulatedCluster implements AutoCloseable {
         return await(namespace + "/" + name + ": " + what).atMost(WAIT)
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> get(namespace, name), b -> b != null && condition.test(b));
-    }
-
-    ThreatBlocklistNode report(String namespace, String blocklist, SimNode node) {
-        return client.resources(ThreatBlocklistNode.class).inNamespace(namespace)
-                .withName(blocklist + "." + node.name()).get();
-    }
-
-    /** Whether this node's live IPv4 set for the blocklist holds the address (ipset test, in the node). */
-    static boolean listed(SimNode node, String namespace, String blocklist, String address) {
-        return node.ns().run("ipset", "test", Naming.of(namespace, blocklist).live4(), address).ok();
-    }
-
-    /** Whether a ping from the node's attacker gets an answer from the node. */
-    boolean attackerReaches(SimNode node) {
-        return internet.ping(node.address());
-    }
-
-    /** A TCP connection attempt from the node's attacker (what a BLOCKED line names). */
-    void attackerKnocks(SimNode node, int port) {
-        internet.run("socat", "-T", "1", "/dev/null", "TCP4:" + node.address() + ":" + port + ",connect-timeout=1");
-    }
-
-    /** A node's firewall, counters aside (see {@link NetNs#firewallSnapshot}). */
-    static String firewall(SimNode node) {
-        return node.ns().firewallSnapshot();
-    }
-
-    List<SimNode> nodes() {
-        return List.copyOf(nodes);
     }
 
     FakeSikkerApi api() {

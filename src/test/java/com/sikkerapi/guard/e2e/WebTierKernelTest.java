@@ -1,6 +1,6 @@
 package com.sikkerapi.guard.e2e;
 
-import static com.sikkerapi.guard.e2e.SimulatedCluster.NAMESPACE;
+import static com.sikkerapi.guard.e2e.Scenario.NAMESPACE;
 import static com.sikkerapi.guard.e2e.SimulatedCluster.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,7 +59,7 @@ class WebTierKernelTest {
                     """);
             cluster.kubectl("apply", "-f", "deploy/samples/ingress-nginx/publisher-rbac.yaml");
             Path mount = Files.createDirectories(dir.resolve("etc-nginx-sikkerguard"));
-            cluster.apply(cluster.keySecret(NAMESPACE) + "---\n" + webTier(mount, 90, 2));
+            cluster.apply(Scenario.keySecret(NAMESPACE) + "---\n" + webTier(mount, 90, 2));
             cluster.startPublisher(NAMESPACE, WEB);
 
             NginxOutputStatus first = awaitPublished(cluster, s -> true);

@@ -12,8 +12,8 @@ import java.util.List;
 
 /** Test helpers: parse text or a file into a collector and validate, keeping the rejected lines. */
 final class Feeds {
-    /** The real feeds next to the project (../shared/feeds), used in place. */
-    static final Path SHARED = Path.of("..", "shared", "feeds");
+    /** The real feeds in the test resources. */
+    static final Path FEEDS = com.sikkerapi.guard.testing.TestFeeds.DIR;
 
     private Feeds() {
     }

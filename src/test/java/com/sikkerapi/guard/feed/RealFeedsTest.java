@@ -1,6 +1,6 @@
 package com.sikkerapi.guard.feed;
 
-import static com.sikkerapi.guard.feed.Feeds.SHARED;
+import static com.sikkerapi.guard.feed.Feeds.FEEDS;
 import static com.sikkerapi.guard.feed.Feeds.blocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RealFeedsTest {
     @Test
     void fireholLevel1() {
-        var run = Feeds.validate("plain", SHARED.resolve("firehol_level1.netset"), ValidationPolicy.DEFAULTS);
+        var run = Feeds.validate("plain", FEEDS.resolve("firehol_level1.netset"), ValidationPolicy.DEFAULTS);
         // 6273 entries; 224.0.0.0/3 is shorter than /8 and refused loudly.
         assertThat(run.collector().entries() + run.collector().tooShort()).isEqualTo(6273);
         assertThat(run.rejected()).containsExactly("line 6307: prefix shorter than /8 refused: 224.0.0.0/3");
@@ -25,7 +25,7 @@ class RealFeedsTest {
 
     @Test
     void spamhausDropWithOverlaps() {
-        var run = Feeds.validate("plain", SHARED.resolve("spamhaus_drop.txt"), ValidationPolicy.DEFAULTS);
+        var run = Feeds.validate("plain", FEEDS.resolve("spamhaus_drop.txt"), ValidationPolicy.DEFAULTS);
         assertThat(run.collector().entries()).isEqualTo(1357);
         assertThat(run.rejected()).isEmpty();
         // Overlapping entries (95.161.128.0/24 in /23, 185.196.8.0/23 in /22) are merged.
@@ -35,12 +35,12 @@ class RealFeedsTest {
 
     @Test
     void spamhausDropV6() {
-        var run = Feeds.validate("plain", SHARED.resolve("spamhaus_dropv6.txt"), ValidationPolicy.DEFAULTS);
+        var run = Feeds.validate("plain", FEEDS.resolve("spamhaus_dropv6.txt"), ValidationPolicy.DEFAULTS);
         assertThat(run.collector().entries() + run.collector().tooShort()).isEqualTo(78);
         // /29 and /30 entries are shorter than the default IPv6 minimum of /32.
         assertThat(run.collector().tooShort()).isEqualTo(28);
         var relaxed = new ValidationPolicy(2, 8, 29, 0.1, com.sikkerapi.guard.net.AddressSet.EMPTY);
-        var all = Feeds.validate("plain", SHARED.resolve("spamhaus_dropv6.txt"), relaxed);
+        var all = Feeds.validate("plain", FEEDS.resolve("spamhaus_dropv6.txt"), relaxed);
         assertThat(all.collector().entries()).isEqualTo(78);
         assertThat(blocked(all.result())).allMatch(line -> line.contains(":"));
     }

@@ -16,7 +16,7 @@ class AgentDaemonSetDependentTest {
     private final OperatorSettings settings = Fixtures.settings(Map.of("sikkerguard.agent.image", "registry/sg:1.2.3"));
 
     private PodSpec pod(ThreatBlocklist blocklist) {
-        DaemonSet daemonSet = AgentDaemonSetDependent.render(blocklist, settings);
+        DaemonSet daemonSet = AgentDaemonSetDependent.render(blocklist, settings, 19777);
         assertThat(daemonSet.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(daemonSet.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
                         .filter(e -> daemonSet.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
@@ -36,14 +36,15 @@ class AgentDaemonSetDependentTest {
         assertThat(agent.getImage()).isEqualTo("registry/sg:1.2.3");
         assertThat(agent.getCommand()).containsExactly("/opt/sikkerguard/bin/sikkerguard");
         assertThat(agent.getArgs()).containsExactly("agent");
-        // Probes that work with a loopback-only listener: exec, in the container.
-        assertThat(agent.getReadinessProbe().getExec().getCommand())
-                .containsExactly("/opt/sikkerguard/bin/sikkerguard", "health");
-        assertThat(agent.getLivenessProbe().getExec().getCommand())
-                .containsExactly("/opt/sikkerguard/bin/sikkerguard", "health", "--live");
-        assertThat(agent.getReadinessProbe().getHttpGet()).isNull();
+        // The kubelet shares the node's network: it probes the loopback listener itself, no process is started.
+        assertThat(agent.getReadinessProbe().getExec()).isNull();
+        assertThat(agent.getReadinessProbe().getHttpGet().getHost()).isEqualTo("127.0.0.1");
+        assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(agent.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(19777);
+        assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+        assertThat(agent.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(19777);
         assertThat(agent.getEnv()).anyMatch(e -> e.getName().equals("SIKKERGUARD_HEALTH_PORT")
-                && e.getValue().equals("19464"));
+                && e.getValue().equals("19777"));
         var security = agent.getSecurityContext();
         assertThat(security.getPrivileged()).isFalse();
         assertThat(security.getAllowPrivilegeEscalation()).isFalse();

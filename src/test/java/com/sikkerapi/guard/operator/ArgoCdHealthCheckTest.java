@@ -36,7 +36,7 @@ class ArgoCdHealthCheckTest {
     private static ThreatBlocklist folded(long generation, List<String> problems, Set<String> desired,
             List<ThreatBlocklistNode> reports) {
         ThreatBlocklist blocklist = blocklist("edge", generation);
-        blocklist.setStatus(StatusAggregator.fold(blocklist, problems, Mode.Enforcing, ModeReason.Spec, desired,
+        blocklist.setStatus(StatusAggregator.fold(blocklist, problems, Mode.Enforcing, ModeReason.Spec, desired, desired.size(),
                 reports, NOW));
         return blocklist;
     }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DesiredNodesTest {
@@ -23,36 +24,35 @@ class DesiredNodesTest {
     private final List<Node> nodes = List.of(
             node("worker-1", Map.of("pool", "web"), null, null),
             node("worker-2", Map.of("pool", "db"), null, null),
-            node("control-plane", Map.of("pool", "web"), "node-role.kubernetes.io/control-plane", "NoSchedule"),
-            node("draining", Map.of("pool", "web"), "maintenance", "PreferNoSchedule"));
+            node("cordoned", Map.of("pool", "web"), "node.kubernetes.io/unschedulable", "NoSchedule"),
+            node("not-ready", Map.of("pool", "web"), "node.kubernetes.io/not-ready", "NoExecute"));
 
     @Test
-    void defaultTolerationReachesEveryNode() {
-        List<Toleration> all = List.of(new TolerationBuilder().withOperator("Exists").build());
-        assertThat(DesiredNodes.select(nodes, Map.of(), all))
-                .containsExactly("control-plane", "draining", "worker-1", "worker-2");
+    void theSelectionIsTheNodeSelectorAndTaintsNeverDeselect() {
+        assertThat(DesiredNodes.selected(nodes, Map.of()))
+                .containsExactly("cordoned", "not-ready", "worker-1", "worker-2");
+        assertThat(DesiredNodes.selected(nodes, null)).hasSize(4);
+        assertThat(DesiredNodes.selected(nodes, Map.of("pool", "web")))
+                .as("a cordoned or not-ready node keeps its agent: the DaemonSet controller tolerates both itself")
+                .containsExactly("cordoned", "not-ready", "worker-1");
+        assertThat(DesiredNodes.selected(nodes, Map.of("pool", "web", "zone", "a"))).isEmpty();
+    }
+
+    private static DaemonSet daemonSet(long generation, Long observed, Integer desired) {
+        return new DaemonSetBuilder().withNewMetadata().withGeneration(generation).endMetadata()
+                .withNewStatus().withObservedGeneration(observed).withDesiredNumberScheduled(desired).endStatus()
+                .build();
     }
 
     @Test
-    void selectorAndTaintsNarrowTheSet() {
-        assertThat(DesiredNodes.select(nodes, Map.of("pool", "web"), List.of()))
-                .as("NoSchedule taints keep agents off, PreferNoSchedule does not")
-                .containsExactly("draining", "worker-1");
-        List<Toleration> controlPlane = List.of(new TolerationBuilder()
-                .withKey("node-role.kubernetes.io/control-plane").withOperator("Exists").withEffect("NoSchedule").build());
-        assertThat(DesiredNodes.select(nodes, Map.of("pool", "web"), controlPlane))
-                .containsExactly("control-plane", "draining", "worker-1");
-    }
-
-    @Test
-    void equalTolerationNeedsTheSameValue() {
-        var taint = new io.fabric8.kubernetes.api.model.TaintBuilder().withKey("k").withValue("v")
-                .withEffect("NoExecute").build();
-        assertThat(DesiredNodes.tolerates(new TolerationBuilder().withKey("k").withOperator("Equal").withValue("v")
-                .build(), taint)).isTrue();
-        assertThat(DesiredNodes.tolerates(new TolerationBuilder().withKey("k").withOperator("Equal").withValue("w")
-                .build(), taint)).isFalse();
-        assertThat(DesiredNodes.tolerates(new TolerationBuilder().withKey("k").withOperator("Exists")
-                .withEffect("NoSchedule").build(), taint)).isFalse();
+    void theCountIsTheDaemonSetControllersOnceItHasSeenTheTemplate() {
+        Set<String> selected = Set.of("a", "b", "c");
+        assertThat(DesiredNodes.desiredCount(selected, null)).as("no DaemonSet yet").isEqualTo(3);
+        assertThat(DesiredNodes.desiredCount(selected, new DaemonSetBuilder().withNewMetadata().endMetadata().build()))
+                .as("no DaemonSet controller").isEqualTo(3);
+        assertThat(DesiredNodes.desiredCount(selected, daemonSet(2, 1L, 1))).as("an older template's count")
+                .isEqualTo(3);
+        assertThat(DesiredNodes.desiredCount(selected, daemonSet(2, 2L, 2)))
+                .as("the controller leaves out a node whose taint the tolerations do not cover").isEqualTo(2);
     }
 }

@@ -24,7 +24,7 @@ class StatusAggregatorTest {
 
     private static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, Set<String> desired,
             List<ThreatBlocklistNode> reports, Instant now) {
-        return StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, reports, now);
+        return StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, desired.size(), reports, now);
     }
 
     @Test
@@ -65,7 +65,7 @@ class StatusAggregatorTest {
     void invalidSpecNamesTheFieldAndNoNodesIsSaidPlainly() {
         ThreatBlocklist blocklist = blocklist("edge", 2);
         ThreatBlocklistStatus status = StatusAggregator.fold(blocklist, List.of("spec.pullInterval: at least 1m"),
-                Mode.Enforcing, ModeReason.Spec, Set.of("a"), List.of(), NOW);
+                Mode.Enforcing, ModeReason.Spec, Set.of("a"), 1, List.of(), NOW);
         assertThat(StatusAggregator.find(status, "Ready").getReason()).isEqualTo("InvalidSpec");
         assertThat(StatusAggregator.find(status, "Ready").getMessage()).startsWith("spec.pullInterval: at least 1m");
         status = fold(blocklist, Set.of(), List.of(), NOW);

@@ -39,7 +39,7 @@ public final class StatusFoldBench {
             double[] micros = new double[50];
             for (int round = -20; round < micros.length; round++) {
                 long start = System.nanoTime();
-                status = StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired,
+                status = StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, desired.size(),
                         reports, now);
                 if (round >= 0) {
                     micros[round] = (System.nanoTime() - start) / 1e3;

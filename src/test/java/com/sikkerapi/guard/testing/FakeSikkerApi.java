@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
 
 /**
  * SikkerAPI's two endpoints the agents use, on 127.0.0.1, over real data: {@code GET /v1/key/blacklist} lists
- * FireHOL level1 (from ../shared/feeds, bogons and all) plus the addresses a test adds, each with a confidence
+ * FireHOL level1 (from the test resources, bogons and all) plus the addresses a test adds, each with a confidence
  * score, filtered by the request's {@code scoreMinimum}; {@code POST /v1/key/bulk-report} keeps what the agents
  * report. Both want the key as a Bearer token (401 otherwise). FireHOL has no scores: each entry gets a fixed
  * pseudo-score from its text, so every run lists the same entries at the same minimum.
  */
 public final class FakeSikkerApi implements AutoCloseable {
-    public static final Path FIREHOL_LEVEL1 = Path.of("..", "shared", "feeds", "firehol_level1.netset");
+    public static final Path FIREHOL_LEVEL1 = TestFeeds.FIREHOL_LEVEL1;
     private static final Pattern SCORE_MINIMUM = Pattern.compile("(?:^|&)scoreMinimum=(\\d+)");
 
     private final String key;

@@ -124,7 +124,7 @@ public final class KubeApiServer implements AutoCloseable {
         return run(command, stdin);
     }
 
-    private static Result run(List<String> command, String stdin) {
+    static Result run(List<String> command, String stdin) {
         try {
             Process p = new ProcessBuilder(command).start();
             if (stdin != null) {

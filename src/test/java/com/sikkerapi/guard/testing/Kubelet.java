@@ -136,15 +136,18 @@ public final class Kubelet {
         return dir.resolve(pod + ".log");
     }
 
-    /** The DaemonSet's readiness probe, as the kubelet runs it: in the pod's container, with its environment. */
-    public Commands.Result probe(String pod, String... args) {
-        List<String> command = new ArrayList<>(List.of("env"));
-        environments.get(pod).forEach((name, value) -> command.add(name + "=" + value));
-        List<String> probe = containers.get(pod).getReadinessProbe().getExec().getCommand();
-        command.add(LAUNCHER.toString());
-        command.addAll(probe.subList(1, probe.size()));
-        command.addAll(List.of(args));
-        return ns.run(command.toArray(String[]::new));
+    /**
+     * The DaemonSet's readiness probe, as the kubelet runs it: an HTTP GET from the node's network to the host, port
+     * and path the pod template names; ok for a 2xx answer, as the kubelet counts it.
+     */
+    public Commands.Result probe(String pod) {
+        return get(pod, containers.get(pod).getReadinessProbe().getHttpGet().getPath());
+    }
+
+    /** Another path on the probe's host and port (the agent's /status, /metrics). */
+    public Commands.Result get(String pod, String path) {
+        var get = containers.get(pod).getReadinessProbe().getHttpGet();
+        return ns.run("curl", "-sf", "--max-time", "3", "http://" + get.getHost() + ":" + get.getPort().getIntVal() + path);
     }
 
     /** Stops a pod as the kubelet does: SIGTERM, then SIGKILL after the grace period. Returns its exit code. */

@@ -18,14 +18,22 @@ public final class NetNs implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> hostProcesses = new ArrayList<>();
 
-    private NetNs(String name) {
+    private final boolean owned;
+
+    private NetNs(String name, boolean owned) {
         this.name = name;
+        this.owned = owned;
+    }
+
+    /** A namespace someone else made and will delete (a cluster's node): closing this stops only our processes. */
+    public static NetNs existing(String name) {
+        return new NetNs(name, false);
     }
 
     public static NetNs create(String role) {
         String name = "sgt-" + role + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         HOST.run("ip", "netns", "add", name).check();
-        NetNs ns = new NetNs(name);
+        NetNs ns = new NetNs(name, true);
         ns.run("ip", "link", "set", "lo", "up").check();
         return ns;
     }
@@ -173,6 +181,9 @@ public final class NetNs implements AutoCloseable {
     public void close() {
         processes.forEach(NetNs::stop);
         hostProcesses.forEach(NetNs::stop);
+        if (!owned) {
+            return;
+        }
         // Anything else still running in the namespace (a child of a killed process) goes too.
         String pids = HOST.run("ip", "netns", "pids", name).output().strip();
         if (!pids.isEmpty()) {

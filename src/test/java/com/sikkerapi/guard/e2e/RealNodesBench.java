@@ -1,0 +1,66 @@
+package com.sikkerapi.guard.e2e;
+
+import static com.sikkerapi.guard.e2e.Scenario.NAMESPACE;
+import static com.sikkerapi.guard.e2e.Scenario.ready;
+
+import com.sikkerapi.guard.firewall.Commands;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * `make bench`, on real nodes: how long the cluster takes to start, how long an agent takes from its container's
+ * start to enforcing and to Ready, and the agent pod's memory (its cgroup's peak, every probe included, after a
+ * minute of probes) against the agent process's own peak. Prints Markdown table rows. A benchmark, not a test.
+ */
+public final class RealNodesBench {
+    private RealNodesBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = 2;
+        try (RealNodes product = new RealNodes(line -> { })) {
+            product.start(nodes);
+            Instant applied = Instant.now();
+            product.installOperator();
+            double operatorSeconds = Duration.between(applied, Instant.now()).toMillis() / 1000.0;
+            product.apply(product.blocklist(NAMESPACE, "edge", 50, List.of()));
+            product.awaitBlocklist(NAMESPACE, "edge", "Ready", b -> ready(b, nodes));
+            Pod pod = product.agentPod(NAMESPACE, "edge", 1);
+            Instant started = Instant.parse(pod.getStatus().getContainerStatuses().get(0).getState().getRunning()
+                    .getStartedAt());
+            Instant ready = pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+                    .map(c -> Instant.parse(c.getLastTransitionTime())).findFirst().orElseThrow();
+            String log = product.cluster().kubectl("-n", NAMESPACE, "logs", "--timestamps",
+                    pod.getMetadata().getName()).stdout();
+            Instant enforcing = log.lines().filter(l -> l.contains("Enforcing ")).map(l -> Instant.parse(l.split(" ")[0]))
+                    .findFirst().orElseThrow();
+            // A minute of probes (every 5 s readiness, every 60 s liveness), then the pod's and the agent's peaks.
+            Thread.sleep(60_000);
+            String uid = pod.getMetadata().getUid();
+            String cgroup = Commands.local().run("find", "/sys/fs/cgroup/memory", "-maxdepth", "6", "-type", "d",
+                    "-name", "pod" + uid).output().strip();
+            long podPeak = Long.parseLong(Commands.local().run("cat", cgroup + "/memory.max_usage_in_bytes").output()
+                    .strip());
+            String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID()
+                    .replace("containerd://", "");
+            String pid = product.cluster().ctr(1, "task", "ls").check().stdout().lines()
+                    .filter(l -> l.startsWith(containerId)).map(l -> l.split("\\s+")[1]).findFirst().orElseThrow();
+            String status = Commands.local().run("cat", "/proc/" + pid + "/status").output();
+            long agentPeakKb = status.lines().filter(l -> l.startsWith("VmHWM:")).map(l -> l.split("\\s+")[1])
+                    .mapToLong(Long::parseLong).findFirst().orElseThrow();
+            System.out.printf("| cluster start: control plane and %d nodes Ready (image imported) | %.1f s |%n", nodes,
+                    product.cluster().startSeconds());
+            System.out.printf("| operator: kubectl apply -k to its Deployment's pod Ready | %.1f s |%n", operatorSeconds);
+            System.out.printf("| agent: container start to enforcing FireHOL level1 (%s entries) | %.1f s |%n",
+                    product.report(NAMESPACE, "edge", 1).getSpec().getEntries().total(),
+                    Duration.between(started, enforcing).toMillis() / 1000.0);
+            System.out.printf("| agent: container start to pod Ready (httpGet probe, every 5 s) | %d s |%n",
+                    Duration.between(started, ready).toSeconds());
+            System.out.printf("| agent pod's memory cgroup peak after a minute of probes | %d MiB |%n",
+                    podPeak / (1024 * 1024));
+            System.out.printf("| agent process peak resident size (VmHWM) | %d MiB |%n", agentPeakKb / 1024);
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package com.sikkerapi.guard.e2e;
+
+import static com.sikkerapi.guard.e2e.Scenario.NAMESPACE;
+import static com.sikkerapi.guard.e2e.Scenario.STAGING;
+import static com.sikkerapi.guard.e2e.Scenario.condition;
+import static com.sikkerapi.guard.e2e.Scenario.ready;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.testing.KubeCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The product end to end on a real cluster ({@link RealNodes}): its own image on real kubelets, containerd and
+ * controllers (the garbage collector, the DaemonSet controller, the scheduler), the operator as its Deployment's
+ * pod. One cluster for the class; the steps run in order, each starting from what the one before left. The machine
+ * itself (its firewall, interfaces, routes and host-wide sysctls) is checked to be exactly as before at the end.
+ */
+@Tag("kernel")
+@Tag("real-cluster")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealNodesKernelTest {
+    private static final String EDGE = "edge";
+    private static final int NODES = 2;
+    private static final String LAUNCHER = com.sikkerapi.guard.testing.Kubelet.LAUNCHER.toString();
+
+    private String hostBefore;
+    private final Map<Integer, String> firewallsBefore = new TreeMap<>();
+    private RealNodes product;
+    private ThreatBlocklist enforced;
+
+    @BeforeAll
+    void startTheClusterAndInstallTheOperator() {
+        hostBefore = KubeCluster.hostState();
+        product = new RealNodes(System.out::println);
+        product.start(NODES);
+        for (int k = 1; k <= 3; k++) {
+            if (k <= NODES) {
+                firewallsBefore.put(k, product.firewall(k));
+            }
+        }
+        product.installOperator();
+    }
+
+    @AfterAll
+    void stopEverythingAndLeaveTheMachineAsItWas() {
+        if (product != null) {
+            product.close();
+        }
+        assertThat(KubeCluster.hostState()).as("the machine's own firewall, links, routes and sysctls")
+                .isEqualTo(hostBefore);
+    }
+
+    @Test
+    @Order(1)
+    void theAgentsRunAsPodsOfTheImageAndEnforceOnEveryNode() {
+        product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of()));
+        product.apply(Scenario.dryRunNamespace(STAGING));
+        product.apply(product.blocklist(STAGING, "staging", 50, List.of()));
+
+        enforced = product.awaitBlocklist(NAMESPACE, EDGE, "Ready 2/2", b -> ready(b, NODES));
+        assertThat(enforced.getStatus().getMode()).isEqualTo(Mode.Enforcing);
+        // FireHOL level1 lists bogons and private ranges: the nodes strip them, so they enforce fewer entries.
+        assertThat(enforced.getStatus().getEntries().v4()).isPositive().isLessThan(product.api().listed(50));
+        // What Argo CD compares: the operator owns the status and nothing of what Git holds.
+        assertThat(enforced.getMetadata().getManagedFields()).filteredOn(f -> f.getManager().equals(
+                "sikkerguard-operator")).isNotEmpty().allSatisfy(f -> assertThat(
+                        f.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status"));
+        assertThat(product.kubectl("get", "threatblocklists", "-A")).containsPattern(
+                "sikkerguard +edge +Enforcing +50 +2/2 +" + enforced.getStatus().getEntries().total());
+        for (int k = 1; k <= NODES; k++) {
+            Pod pod = product.agentPod(NAMESPACE, EDGE, k);
+            assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+            // Ready only once the node held the list (the report's apply time, truncated as the condition's is).
+            Instant applied = Instant.parse(product.report(NAMESPACE, EDGE, k).getSpec().getLastApply());
+            assertThat(readySince(pod)).as("node %d's agent Ready after its first apply", k)
+                    .isAfterOrEqualTo(applied.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(KubeCluster.IMAGE);
+            assertThat(product.report(NAMESPACE, EDGE, k).getSpec().getEntries())
+                    .isEqualTo(enforced.getStatus().getEntries());
+            for (int attacker = 1; attacker <= NODES; attacker++) {
+                assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(attacker))).isTrue();
+            }
+            assertThat(product.listed(k, NAMESPACE, EDGE, "10.1.2.3")).as("private ranges are stripped").isFalse();
+            assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.nodeAddress(k))).isFalse();
+        }
+        assertThat(product.attackerReaches(1)).isFalse();
+        await().atMost(RealNodes.WAIT).until(() -> {
+            product.attackerKnocks(1, 22);
+            return product.agentLog(NAMESPACE, EDGE, 1)
+                    .contains("BLOCKED " + KubeCluster.attackerAddress(1) + ":22 (ssh) proto=TCP");
+        });
+
+        // The dry-run namespace: its nodes pull and validate, and touch nothing.
+        ThreatBlocklist staging = product.awaitBlocklist(STAGING, "staging", "Ready 2/2", b -> ready(b, NODES));
+        assertThat(staging.getStatus().getMode()).isEqualTo(Mode.DryRun);
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(product.report(STAGING, "staging", k).getSpec().getPhase()).isEqualTo(NodePhase.DryRun);
+            assertThat(product.cluster().node(k).run("ipset", "list", "-n").output())
+                    .doesNotContain(Naming.of(STAGING, "staging").live4());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theRunningContainerHasWhatThePodTemplateSays() {
+        Pod pod = product.agentPod(NAMESPACE, EDGE, 1);
+        var probe = pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet();
+        assertThat(probe.getHost()).isEqualTo("127.0.0.1");
+        // The kubelet's own probe reached the agent's loopback listener: the pod is Ready.
+        assertThat(readySince(pod)).isNotNull();
+        String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID().replace("containerd://", "");
+        String pid = product.cluster().ctr(1, "task", "ls").check().stdout().lines()
+                .filter(l -> l.startsWith(containerId)).map(l -> l.split("\\s+")[1]).findFirst().orElseThrow();
+        String status = com.sikkerapi.guard.firewall.Commands.local().run("cat", "/proc/" + pid + "/status").output();
+        // NET_ADMIN (12) and NET_RAW (13) and nothing else, effective and bounding; seccomp in filter mode.
+        assertThat(status).containsPattern("CapEff:\\s+0000000000003000").containsPattern("CapBnd:\\s+0000000000003000")
+                .containsPattern("Seccomp:\\s+2").containsPattern("NoNewPrivs:\\s+1").containsPattern("Uid:\\s+0\\s");
+        String mounts = com.sikkerapi.guard.firewall.Commands.local().run("cat", "/proc/" + pid + "/mountinfo").output();
+        assertThat(mounts.lines().filter(l -> l.split(" ")[4].equals("/")).findFirst().orElseThrow())
+                .as("the root file system is read-only").containsPattern(" / / ro[, ]");
+        // The agent listens on loopback only: not on the node's addresses.
+        assertThat(product.cluster().node(1).run("ss", "-Hltn", "sport = :" + probe.getPort().getIntVal()).output())
+                .containsPattern("\\s(\\[::ffff:)?127\\.0\\.0\\.1\\]?:" + probe.getPort().getIntVal() + "\\s")
+                .doesNotContain("0.0.0.0:").doesNotContain("*:" + probe.getPort().getIntVal() + " ");
+    }
+
+    @Test
+    @Order(3)
+    void theAgentsAccountsReachOnlyTheirOwnObjects() {
+        assertThat(product.agentCan(NAMESPACE, EDGE, "create", "threatblocklistnodes", "-n", NAMESPACE)).isEqualTo("yes");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "get", "configmaps/edge-agent", "-n", NAMESPACE)).isEqualTo("yes");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "get", "secrets", "-n", NAMESPACE)).isEqualTo("no");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "get", "secrets/sikkerapi-key", "-n", NAMESPACE)).isEqualTo("no");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "get", "configmaps", "-n", STAGING)).isEqualTo("no");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "get", "threatblocklists", "-n", STAGING)).isEqualTo("no");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "list", "nodes")).isEqualTo("no");
+        assertThat(product.agentCan(NAMESPACE, EDGE, "create", "pods", "-n", NAMESPACE)).isEqualTo("no");
+    }
+
+    @Test
+    @Order(4)
+    void specChangesReachEveryNode() {
+        // A higher score drops node 2's attacker (65) everywhere ...
+        product.apply(product.blocklist(NAMESPACE, EDGE, 70, List.of()));
+        ThreatBlocklist stricter = product.awaitBlocklist(NAMESPACE, EDGE, "Ready at score 70",
+                b -> ready(b, NODES) && b.getStatus().getEntries().v4() < enforced.getStatus().getEntries().v4());
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+            assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(2))).isFalse();
+            assertThat(product.report(NAMESPACE, EDGE, k).getSpec().getEntries())
+                    .isEqualTo(stricter.getStatus().getEntries());
+        }
+        assertThat(product.attackerReaches(2)).isTrue();
+        // ... and a whitelist entry keeps a listed address (score 65, minimum 50 again) off every node.
+        product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of(KubeCluster.attackerAddress(2))));
+        product.awaitBlocklist(NAMESPACE, EDGE, "Ready with the whitelist", b -> ready(b, NODES)
+                && b.getStatus().getEntries().v4() > stricter.getStatus().getEntries().v4());
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+            assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(2))).isFalse();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aFeedOutageKeepsTheLastGoodListTurnsNodesNotReadyAndRecovers() {
+        product.api().down();
+        product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of(KubeCluster.attackerAddress(2), "100.128.9.9")));
+        ThreatBlocklist degraded = product.awaitBlocklist(NAMESPACE, EDGE, "Degraded",
+                b -> condition(b, "Degraded").getStatus().equals("True") && b.getStatus().getNodes().failed() == NODES);
+        assertThat(condition(degraded, "Degraded").getMessage()).contains("sg-node-1 (PullFailed)",
+                "sg-node-2 (PullFailed)");
+        Instant failedAt = Instant.now();
+        assertThat(product.attackerReaches(1)).as("the last good list stays live").isFalse();
+        // Readiness says so too, within the probe's three misses (5 s apart) of the failed cycle.
+        for (int k = 1; k <= NODES; k++) {
+            int node = k;
+            await("node " + k + "'s agent NotReady").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> readySince(product.agentPod(NAMESPACE, EDGE, node)) == null);
+        }
+        System.out.println("agents NotReady " + Duration.between(failedAt, Instant.now()).toMillis()
+                + " ms after the blocklist showed both nodes failing");
+        assertThat(product.kubectl("-n", NAMESPACE, "describe", "tbl", EDGE)).contains("NodesFailing");
+        product.api().up();
+        product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of(KubeCluster.attackerAddress(2))));
+        product.awaitBlocklist(NAMESPACE, EDGE, "Ready again", b -> ready(b, NODES)
+                && condition(b, "Degraded").getStatus().equals("False"));
+        for (int k = 1; k <= NODES; k++) {
+            int node = k;
+            await("node " + k + "'s agent Ready").atMost(Duration.ofSeconds(30))
+                    .until(() -> readySince(product.agentPod(NAMESPACE, EDGE, node)) != null);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void theOperatorsPodReplacedWritesNothing() {
+        Map<String, String> versions = resourceVersions();
+        Map<String, Long> applies = applies();
+        String old = product.kubectl("-n", "sikkerguard-system", "get", "pods", "-o", "name").strip();
+        product.kubectl("-n", "sikkerguard-system", "delete", "pod", "-l", "app.kubernetes.io/name=sikkerguard-operator");
+        product.kubectl("-n", "sikkerguard-system", "rollout", "status", "deployment/sikkerguard-operator",
+                "--timeout=120s");
+        String current = product.kubectl("-n", "sikkerguard-system", "get", "pods", "-o", "name").strip();
+        assertThat(current).isNotEqualTo(old);
+        await("the new operator reconciled both").atMost(RealNodes.WAIT).until(() -> {
+            String log = product.tryKubectl("-n", "sikkerguard-system", "logs", current).stdout();
+            return log.contains(NAMESPACE + "/" + EDGE + " reconciled: status unchanged")
+                    && log.contains(STAGING + "/staging reconciled: status unchanged");
+        });
+        assertThat(resourceVersions()).isEqualTo(versions);
+        assertThat(applies()).isEqualTo(applies);
+    }
+
+    @Test
+    @Order(7)
+    void aCordonedNodeKeepsItsRulesAndStaysCounted() {
+        product.kubectl("cordon", KubeCluster.nodeName(2));
+        // Its agent restarts there (the DaemonSet tolerates unschedulable nodes) and adopts the rules.
+        Pod before = product.agentPod(NAMESPACE, EDGE, 2);
+        product.kubectl("-n", NAMESPACE, "delete", "pod", before.getMetadata().getName(), "--wait=true");
+        await("a new agent on the cordoned node").atMost(RealNodes.WAIT).until(() -> {
+            Pod pod = product.agentPod(NAMESPACE, EDGE, 2);
+            return pod != null && !pod.getMetadata().getUid().equals(before.getMetadata().getUid())
+                    && readySince(pod) != null;
+        });
+        assertThat(product.listed(2, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+        ThreatBlocklist cordoned = product.awaitBlocklist(NAMESPACE, EDGE, "2/2 with a cordoned node",
+                b -> ready(b, NODES));
+        assertThat(cordoned.getStatus().getNodes().desired()).isEqualTo(NODES);
+        product.kubectl("uncordon", KubeCluster.nodeName(2));
+    }
+
+    @Test
+    @Order(8)
+    void aKilledAgentIsRestartedByTheKubeletAndRestoresFromDiskBeforeAnyPull() {
+        Pod pod = product.agentPod(NAMESPACE, EDGE, 1);
+        String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID().replace("containerd://", "");
+        product.api().down(); // nothing to pull: whatever the new container enforces comes from the node's disk
+        // The kernel forgets the list too (as after a reboot), so the restart has something to restore.
+        product.cluster().node(1).run(LAUNCHER, "cleanup").check();
+        assertThat(product.attackerReaches(1)).as("the kernel forgot").isTrue();
+        product.cluster().ctr(1, "task", "kill", "--signal", "SIGKILL", containerId).check();
+        await("the kubelet restarted the agent").atMost(RealNodes.WAIT).until(() -> {
+            Pod now = product.agentPod(NAMESPACE, EDGE, 1);
+            return now.getStatus().getContainerStatuses().get(0).getRestartCount() >= 1
+                    && now.getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
+        });
+        await("the restored list").atMost(RealNodes.WAIT).until(() ->
+                product.agentLog(NAMESPACE, EDGE, 1).contains("Restored the last good list"));
+        String log = product.agentLog(NAMESPACE, EDGE, 1);
+        int restored = log.indexOf("Restored the last good list");
+        int pulled = Math.max(log.indexOf("Pull failed"), log.indexOf("Enforcing "));
+        assertThat(pulled == -1 || restored < pulled).as("restored before any pull:\n" + log).isTrue();
+        assertThat(product.listed(1, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+        assertThat(product.attackerReaches(1)).isFalse();
+        product.api().up();
+    }
+
+    @Test
+    @Order(10)
+    void aRollingUpdateToANewImageLetsNoListedPacketThroughAndGoesNodeByNode() {
+        // The same image under a new tag on every node, as a registry would serve an upgrade.
+        for (int k = 1; k <= NODES; k++) {
+            product.cluster().ctr(k, "images", "tag", "--force", KubeCluster.IMAGE, "localhost/sikkerguard:v2").check();
+        }
+        // Packets from node 1's attacker that get past the agent's hook reach mangle INPUT: count them there.
+        var node1 = product.cluster().node(1);
+        String counter = "-s " + KubeCluster.attackerAddress(1) + " -m comment --comment rolling-update-probe";
+        node1.run("sh", "-c", "iptables-nft -t mangle -I INPUT " + counter).check();
+        Process ping = product.cluster().attacker(1).start("ping", "-f", "-q", "-w", "300",
+                KubeCluster.nodeAddressTowardsAttacker(1));
+        try {
+            product.kubectl("-n", "sikkerguard-system", "set", "env", "deployment/sikkerguard-operator",
+                    "SIKKERGUARD_AGENT_IMAGE=localhost/sikkerguard:v2");
+            await("every agent on the new image and Ready").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        for (int k = 1; k <= NODES; k++) {
+                            Pod pod = product.agentPod(NAMESPACE, EDGE, k);
+                            if (pod == null || !pod.getSpec().getContainers().get(0).getImage().endsWith(":v2")
+                                    || readySince(pod) == null) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+        } finally {
+            ping.destroy();
+        }
+        String passed = node1.run("iptables-nft", "-t", "mangle", "-L", "INPUT", "-v", "-n", "-x").output().lines()
+                .filter(l -> l.contains("rolling-update-probe")).findFirst().orElseThrow();
+        node1.run("sh", "-c", "iptables-nft -t mangle -D INPUT " + counter).check();
+        node1.run("nft", "delete", "table", "ip", "mangle").check(); // the probe's table: the node had none
+        long dropped = Long.parseLong(node1.run("sh", "-c", "iptables-nft -t raw -L " + Naming.of(NAMESPACE, EDGE).chain()
+                + " -v -n -x | awk '$3 == \"DROP\" {print $1}'").output().strip());
+        System.out.println("rolling update: attacker packets past the hook: " + passed.strip().split("\\s+")[0]
+                + ", dropped by the agent's rule so far: " + dropped);
+        assertThat(passed.strip().split("\\s+")[0]).as("packets from the listed attacker that reached the node")
+                .isEqualTo("0");
+        assertThat(dropped).isPositive();
+        // The new agents adopted what was there (no gap, above) and left exactly one jump to their chain.
+        assertThat(product.listed(1, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+        assertThat(node1.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
+                .filter(l -> l.contains(Naming.of(NAMESPACE, EDGE).chain())).count()).isEqualTo(1);
+        // Node by node: the second node's new pod was made only once the first one's was Ready.
+        List<Pod> pods = Stream.of(1, 2).map(k -> product.agentPod(NAMESPACE, EDGE, k))
+                .sorted(java.util.Comparator.comparing(p -> Instant.parse(p.getMetadata().getCreationTimestamp())))
+                .toList();
+        assertThat(Instant.parse(pods.get(1).getMetadata().getCreationTimestamp()))
+                .isAfterOrEqualTo(readySince(pods.get(0)));
+        product.awaitBlocklist(NAMESPACE, EDGE, "Ready after the upgrade", b -> ready(b, NODES));
+    }
+
+    @Test
+    @Order(9)
+    void aNodeAddedLaterGetsItsAgentAndTheListAndARemovedOneIsDropped() {
+        product.cluster().nodeUp(3);
+        ThreatBlocklist three = product.awaitBlocklist(NAMESPACE, EDGE, "Ready 3/3", b -> ready(b, 3));
+        assertThat(product.listed(3, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+        assertThat(product.report(NAMESPACE, EDGE, 3).getSpec().getEntries()).isEqualTo(three.getStatus().getEntries());
+        assertThat(product.attackerReaches(3)).as("node 3's own attacker (score 65)").isFalse();
+        product.cluster().nodeDown(3);
+        product.kubectl("delete", "node", KubeCluster.nodeName(3));
+        ThreatBlocklist two = product.awaitBlocklist(NAMESPACE, EDGE, "2/2 without node 3",
+                b -> ready(b, NODES) && b.getStatus().getNodes().desired() == NODES);
+        assertThat(two.getStatus().getFailingNodes()).isNull();
+    }
+
+    @Test
+    @Order(11)
+    void deletingTheBlocklistsLeavesEveryNodeExactlyAsBefore() {
+        KubeCluster.Follow logs = product.cluster().follow("-n", NAMESPACE, "logs", "-f",
+                product.agentPod(NAMESPACE, EDGE, 1).getMetadata().getName());
+        product.kubectl("-n", NAMESPACE, "delete", "tbl", EDGE);
+        product.kubectl("-n", STAGING, "delete", "tbl", "staging");
+        await("every agent pod gone").atMost(RealNodes.WAIT).until(() ->
+                product.client().pods().inNamespace(NAMESPACE).list().getItems().isEmpty()
+                        && product.client().pods().inNamespace(STAGING).list().getItems().isEmpty());
+        String log = logs.output(Duration.ofSeconds(30));
+        assertThat(log).contains("Removing this node's rules and sets: the blocklist was deleted");
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(product.firewall(k)).as("node %d's firewall", k).isEqualTo(firewallsBefore.get(k));
+        }
+        assertThat(product.attackerReaches(1)).isTrue();
+    }
+
+    private static Instant readySince(Pod pod) {
+        if (pod == null || pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return null;
+        }
+        return pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+                .filter(c -> "True".equals(c.getStatus())).map(PodCondition::getLastTransitionTime)
+                .map(Instant::parse).findFirst().orElse(null);
+    }
+
+    /** Every object the operator manages or owns, and the blocklists themselves, by kind/namespace/name. */
+    private Map<String, String> resourceVersions() {
+        var client = product.client();
+        Map<String, String> versions = new TreeMap<>();
+        for (String namespace : List.of(NAMESPACE, STAGING)) {
+            Stream.of(client.apps().daemonSets().inNamespace(namespace).list().getItems(),
+                    client.configMaps().inNamespace(namespace).list().getItems(),
+                    client.serviceAccounts().inNamespace(namespace).list().getItems(),
+                    client.rbac().roles().inNamespace(namespace).list().getItems(),
+                    client.rbac().roleBindings().inNamespace(namespace).list().getItems(),
+                    client.resources(ThreatBlocklist.class).inNamespace(namespace).list().getItems())
+                    .flatMap(List::stream).map(HasMetadata.class::cast)
+                    .filter(o -> !o.getMetadata().getName().equals("kube-root-ca.crt"))
+                    .forEach(o -> versions.put(o.getKind() + "/" + namespace + "/" + o.getMetadata().getName(),
+                            o.getMetadata().getResourceVersion()));
+        }
+        return versions;
+    }
+
+    /** How many lists each agent has applied so far (its log, from the kubelet). */
+    private Map<String, Long> applies() {
+        Map<String, Long> applies = new TreeMap<>();
+        for (int k = 1; k <= NODES; k++) {
+            for (String[] blocklist : new String[][] {{NAMESPACE, EDGE}, {STAGING, "staging"}}) {
+                applies.put(k + "/" + blocklist[1], product.agentLog(blocklist[0], blocklist[1], k).lines()
+                        .filter(l -> l.contains("Enforcing ") || l.contains("Dry-run: would block")).count());
+            }
+        }
+        return applies;
+    }
+}
