@@ -88,6 +88,15 @@ public final class Ipv4RangeSet {
         return size;
     }
 
+    /** The first address of range {@code i} (0 .. rangeCount()-1, in order). */
+    long rangeStart(int i) {
+        return start(ranges[i]);
+    }
+
+    long rangeEnd(int i) {
+        return end(ranges[i]);
+    }
+
     public boolean isEmpty() {
         return size == 0;
     }

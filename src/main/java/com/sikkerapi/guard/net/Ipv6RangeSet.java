@@ -111,6 +111,11 @@ public final class Ipv6RangeSet {
         return size;
     }
 
+    /** Word {@code word} of range {@code i}: 0 start high, 1 start low, 2 end high, 3 end low. */
+    long rangeWord(int i, int word) {
+        return ranges[W * i + word];
+    }
+
     public boolean isEmpty() {
         return size == 0;
     }

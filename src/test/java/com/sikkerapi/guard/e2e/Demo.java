@@ -81,7 +81,8 @@ public final class Demo {
         product.apply(blocklist);
         say(step("kubectl get threatblocklists -A, until every node is Ready"));
         watch(product, NAMESPACE, EDGE, b -> ready(b, NODES));
-        say(step("kubectl get pods -A -o wide: the operator's pod and an agent pod on every node"));
+        say(step("kubectl get pods -A -o wide: the operator's pod and an agent pod on every node, Ready"));
+        product.kubectl("-n", NAMESPACE, "rollout", "status", "daemonset/" + EDGE + "-agent", "--timeout=120s");
         say(product.kubectl("get", "pods", "-A", "-o", "wide").stripTrailing());
         say(first(product.agentLog(NAMESPACE, EDGE, 1), "Enforcing"));
         say(product.kubectl("-n", NAMESPACE, "get", "threatblocklistnodes").stripTrailing());

@@ -238,15 +238,25 @@ class RealNodesKernelTest {
     @Order(7)
     void aCordonedNodeKeepsItsRulesAndStaysCounted() {
         product.kubectl("cordon", KubeCluster.nodeName(2));
-        // Its agent restarts there (the DaemonSet tolerates unschedulable nodes) and adopts the rules.
+        // The blocklist's own tolerations do not cover the cordon's taint; the DaemonSet controller's do. Its agent
+        // restarts there and adopts the rules: a cordon is not a deselection.
+        await("the cordon seen by the operator").atMost(Duration.ofSeconds(30)).until(() -> product.client().nodes()
+                .withName(KubeCluster.nodeName(2)).get().getSpec().getUnschedulable() == Boolean.TRUE);
         Pod before = product.agentPod(NAMESPACE, EDGE, 2);
+        KubeCluster.Follow lastWords = product.cluster().follow("-n", NAMESPACE, "logs", "-f",
+                before.getMetadata().getName());
         product.kubectl("-n", NAMESPACE, "delete", "pod", before.getMetadata().getName(), "--wait=true");
+        assertThat(lastWords.output(Duration.ofSeconds(30))).contains("Stopping for a restart")
+                .doesNotContain("Removing this node's rules");
         await("a new agent on the cordoned node").atMost(RealNodes.WAIT).until(() -> {
             Pod pod = product.agentPod(NAMESPACE, EDGE, 2);
             return pod != null && !pod.getMetadata().getUid().equals(before.getMetadata().getUid())
                     && readySince(pod) != null;
         });
         assertThat(product.listed(2, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+        assertThat(product.client().configMaps().inNamespace(NAMESPACE).withName(EDGE + "-agent").get().getData()
+                .get(com.sikkerapi.guard.api.AgentConfig.SELECTED_NODES_KEY)).as("still selected")
+                .contains(KubeCluster.nodeName(2));
         ThreatBlocklist cordoned = product.awaitBlocklist(NAMESPACE, EDGE, "2/2 with a cordoned node",
                 b -> ready(b, NODES));
         assertThat(cordoned.getStatus().getNodes().desired()).isEqualTo(NODES);

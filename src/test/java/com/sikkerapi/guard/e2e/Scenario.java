@@ -24,7 +24,11 @@ final class Scenario {
                 """.formatted(namespace, KEY);
     }
 
-    /** The key Secret and a ThreatBlocklist on SikkerAPI at {@code endpoint}: this minimum score and whitelist. */
+    /**
+     * The key Secret and a ThreatBlocklist on SikkerAPI at {@code endpoint}: this minimum score and whitelist, and
+     * explicit tolerations as deploy/samples/11 has them (so a cordoned node is tolerated only by the DaemonSet
+     * controller's own tolerations: the case where re-deriving placement from the spec went wrong).
+     */
     static String blocklist(String namespace, String name, String endpoint, int scoreMinimum, List<String> whitelist) {
         return keySecret(namespace) + """
                 ---
@@ -39,6 +43,8 @@ final class Scenario {
                       scoreMinimum: %d
                   whitelist: [%s]
                   pullInterval: 1h
+                  tolerations:
+                  - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
                 """.formatted(name, namespace, endpoint, scoreMinimum, String.join(", ", whitelist));
     }
 
