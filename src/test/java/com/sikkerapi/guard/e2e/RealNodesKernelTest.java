@@ -90,9 +90,12 @@ class RealNodesKernelTest {
         assertThat(product.kubectl("get", "threatblocklists", "-A")).containsPattern(
                 "sikkerguard +edge +Enforcing +50 +2/2 +" + enforced.getStatus().getEntries().total());
         for (int k = 1; k <= NODES; k++) {
-            Pod pod = product.agentPod(NAMESPACE, EDGE, k);
+            int node = k;
+            // Ready (within a probe period of the report) only once the node held the list: after the report's
+            // apply time, truncated as the condition's is.
+            Pod pod = await("node " + k + "'s agent Ready").atMost(Duration.ofSeconds(30))
+                    .until(() -> product.agentPod(NAMESPACE, EDGE, node), p -> readySince(p) != null);
             assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
-            // Ready only once the node held the list (the report's apply time, truncated as the condition's is).
             Instant applied = Instant.parse(product.report(NAMESPACE, EDGE, k).getSpec().getLastApply());
             assertThat(readySince(pod)).as("node %d's agent Ready after its first apply", k)
                     .isAfterOrEqualTo(applied.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
