@@ -50,10 +50,8 @@ public final class RealNodesBench {
                     "-name", "pod" + uid).output().strip();
             long podPeak = Long.parseLong(Commands.local().run("cat", cgroup + "/memory.max_usage_in_bytes").output()
                     .strip());
-            String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID()
-                    .replace("containerd://", "");
-            String pid = product.cluster().ctr(1, "task", "ls").check().stdout().lines()
-                    .filter(l -> l.startsWith(containerId)).map(l -> l.split("\\s+")[1]).findFirst().orElseThrow();
+            String pid = product.cluster().containerPid(1,
+                    pod.getStatus().getContainerStatuses().get(0).getContainerID());
             String status = Commands.local().run("cat", "/proc/" + pid + "/status").output();
             long agentPeakKb = status.lines().filter(l -> l.startsWith("VmHWM:")).map(l -> l.split("\\s+")[1])
                     .mapToLong(Long::parseLong).findFirst().orElseThrow();

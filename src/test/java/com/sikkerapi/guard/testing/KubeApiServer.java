@@ -105,6 +105,11 @@ public final class KubeApiServer implements AutoCloseable {
     }
 
     public KubernetesClient client() {
+        return adminClient(url, token);
+    }
+
+    /** A client as the admin of the server at {@code url} (its certificate is self-signed). */
+    static KubernetesClient adminClient(String url, String token) {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withOauthToken(token)
                 .withTrustCerts(true).withNamespace("default").build();
         return new KubernetesClientBuilder().withConfig(config).build();
@@ -112,14 +117,17 @@ public final class KubeApiServer implements AutoCloseable {
 
     /** Runs the machine's real kubectl against this server. */
     public Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig().toString()));
-        command.addAll(List.of(args));
-        return run(command, null);
+        return kubectl(kubeconfig(), null, args);
     }
 
     /** Runs kubectl with a manifest on standard input ({@code -f -}). */
     public Result kubectlStdin(String stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig().toString()));
+        return kubectl(kubeconfig(), stdin, args);
+    }
+
+    /** The machine's kubectl with this kubeconfig, and this standard input (null for none). */
+    static Result kubectl(Path kubeconfig, String stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
         return run(command, stdin);
     }

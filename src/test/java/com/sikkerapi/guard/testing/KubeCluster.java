@@ -1,10 +1,7 @@
 package com.sikkerapi.guard.testing;
 
 import com.sikkerapi.guard.firewall.Commands;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -148,6 +145,14 @@ public final class KubeCluster implements AutoCloseable {
         return KubeApiServer.run(command, null);
     }
 
+    /** The host's process id of a running container on node K (containerd's task), for reading its /proc. */
+    public String containerPid(int k, String containerId) {
+        String id = containerId.replace("containerd://", "");
+        return ctr(k, "task", "ls").check().stdout().lines().filter(l -> l.startsWith(id))
+                .map(l -> l.split("\\s+")[1]).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no task " + id + " on node " + k));
+    }
+
     /** The agent's state folder on node K (its hostPath, per node). */
     public Path nodeStateDir(int k) {
         return dir.resolve("n" + k + "/host/var/lib/sikkerguard");
@@ -162,21 +167,15 @@ public final class KubeCluster implements AutoCloseable {
     }
 
     public KubernetesClient client() {
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withOauthToken(token)
-                .withTrustCerts(true).withNamespace("default").build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return KubeApiServer.adminClient(url, token);
     }
 
     public KubeApiServer.Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig().toString()));
-        command.addAll(List.of(args));
-        return KubeApiServer.run(command, null);
+        return KubeApiServer.kubectl(kubeconfig(), null, args);
     }
 
     public KubeApiServer.Result kubectlStdin(String stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig().toString()));
-        command.addAll(List.of(args));
-        return KubeApiServer.run(command, stdin);
+        return KubeApiServer.kubectl(kubeconfig(), stdin, args);
     }
 
     /** A kubectl that keeps running (logs -f, get -w), its output going to a file. */
