@@ -284,8 +284,10 @@ public final class AgentCommand {
      * Why this agent leaves its node for good (then it removes what it made), or null when it stops for a restart,
      * an upgrade or a drain (then the rules stay for its successor). Deleting a blocklist lets the garbage collector
      * delete the agent's account, Role and binding in the same wave as its DaemonSet, so the agent may no longer be
-     * allowed to ask: a refusal is taken as a deletion only together with its configuration's deletion, which the
-     * watch it already holds still delivers. An API server it cannot reach is never taken as a deletion.
+     * allowed to ask; those are owned by the blocklist, so a refusal means it is being deleted. (Waiting for the
+     * configuration's deletion on the agent's watch instead left a node's rules behind on real nodes: a watch that
+     * lapses cannot come back without the access that is gone.) An API server it cannot reach is never taken as a
+     * deletion.
      */
     String leavingReason(Optional<ConfigWatch.Snapshot> snapshot) {
         boolean deselected = snapshot.flatMap(ConfigWatch.Snapshot::selectedNodes)
@@ -293,26 +295,12 @@ public final class AgentCommand {
         if (deselected) {
             return "this node is no longer selected";
         }
-        BlocklistState state = blocklistState();
-        if (state == BlocklistState.GONE) {
-            return "the blocklist was deleted";
-        }
-        if (state == BlocklistState.NO_ACCESS) {
-            try {
-                if (watch.awaitDeletion(CONFIG_DELETION_WAIT)) {
-                    return "the blocklist was deleted (its agent configuration and access went with it)";
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.warn("This agent may no longer read its blocklist, but its configuration still exists: leaving the"
-                    + " rules in place");
-        }
-        return null;
+        return switch (blocklistState()) {
+            case GONE -> "the blocklist was deleted";
+            case NO_ACCESS -> "the blocklist was deleted (its agent's access went with it)";
+            case PRESENT, UNREACHABLE -> null;
+        };
     }
-
-    /** How long a refused agent waits to see its configuration deleted (within the pod's grace period). */
-    static final Duration CONFIG_DELETION_WAIT = Duration.ofSeconds(10);
 
     /** Deleted, or being deleted, is GONE; a refusal (403, or 401 for a deleted account) is NO_ACCESS. */
     private BlocklistState blocklistState() {

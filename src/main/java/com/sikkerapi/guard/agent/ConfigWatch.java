@@ -33,7 +33,6 @@ public final class ConfigWatch implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile Snapshot current;
-    private volatile boolean deleted;
     private long version;
     private SharedIndexInformer<ConfigMap> informer;
 
@@ -56,16 +55,8 @@ public final class ConfigWatch implements AutoCloseable {
             @Override
             public void onDelete(ConfigMap configMap, boolean unknownFinalState) {
                 // Deleted with the blocklist (or by hand: the operator makes it again). The shutdown that may
-                // follow decides what to remove; an established watch still delivers this after the garbage
-                // collector has taken the agent's Role, when nothing else can be asked any more.
+                // follow decides what to remove.
                 LOG.info("The agent configuration was deleted");
-                lock.lock();
-                try {
-                    deleted = true;
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
             }
         });
         informer.exceptionHandler((started, failure) -> {
@@ -95,7 +86,6 @@ public final class ConfigWatch implements AutoCloseable {
             lock.lock();
             try {
                 current = next;
-                deleted = false;
                 version++;
                 changed.signalAll();
             } finally {
@@ -127,20 +117,6 @@ public final class ConfigWatch implements AutoCloseable {
             while (version == seen && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits up to {@code timeout} until the configuration is seen deleted; true when it is. */
-    public boolean awaitDeletion(Duration timeout) throws InterruptedException {
-        lock.lock();
-        try {
-            long nanos = timeout.toNanos();
-            while (!deleted && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
-            }
-            return deleted;
         } finally {
             lock.unlock();
         }

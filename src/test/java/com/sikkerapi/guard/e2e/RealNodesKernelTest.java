@@ -133,9 +133,7 @@ class RealNodesKernelTest {
         assertThat(probe.getHost()).isEqualTo("127.0.0.1");
         // The kubelet's own probe reached the agent's loopback listener: the pod is Ready.
         assertThat(readySince(pod)).isNotNull();
-        String containerId = pod.getStatus().getContainerStatuses().get(0).getContainerID().replace("containerd://", "");
-        String pid = product.cluster().ctr(1, "task", "ls").check().stdout().lines()
-                .filter(l -> l.startsWith(containerId)).map(l -> l.split("\\s+")[1]).findFirst().orElseThrow();
+        String pid = product.cluster().containerPid(1, pod.getStatus().getContainerStatuses().get(0).getContainerID());
         String status = com.sikkerapi.guard.firewall.Commands.local().run("cat", "/proc/" + pid + "/status").output();
         // NET_ADMIN (12) and NET_RAW (13) and nothing else, effective and bounding; seccomp in filter mode.
         assertThat(status).containsPattern("CapEff:\\s+0000000000003000").containsPattern("CapBnd:\\s+0000000000003000")
@@ -364,15 +362,20 @@ class RealNodesKernelTest {
     @Test
     @Order(11)
     void deletingTheBlocklistsLeavesEveryNodeExactlyAsBefore() {
-        KubeCluster.Follow logs = product.cluster().follow("-n", NAMESPACE, "logs", "-f",
-                product.agentPod(NAMESPACE, EDGE, 1).getMetadata().getName());
+        List<KubeCluster.Follow> logs = new java.util.ArrayList<>();
+        for (int k = 1; k <= NODES; k++) {
+            logs.add(product.cluster().follow("-n", NAMESPACE, "logs", "-f",
+                    product.agentPod(NAMESPACE, EDGE, k).getMetadata().getName()));
+        }
         product.kubectl("-n", NAMESPACE, "delete", "tbl", EDGE);
         product.kubectl("-n", STAGING, "delete", "tbl", "staging");
         await("every agent pod gone").atMost(RealNodes.WAIT).until(() ->
                 product.client().pods().inNamespace(NAMESPACE).list().getItems().isEmpty()
                         && product.client().pods().inNamespace(STAGING).list().getItems().isEmpty());
-        String log = logs.output(Duration.ofSeconds(30));
-        assertThat(log).contains("Removing this node's rules and sets: the blocklist was deleted");
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(logs.get(k - 1).output(Duration.ofSeconds(30))).as("node %d's agent", k)
+                    .contains("Removing this node's rules and sets: the blocklist was deleted");
+        }
         for (int k = 1; k <= NODES; k++) {
             assertThat(product.firewall(k)).as("node %d's firewall", k).isEqualTo(firewallsBefore.get(k));
         }
