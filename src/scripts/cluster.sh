@@ -5,10 +5,11 @@
 #   netns C (control plane): etcd 127.0.0.1:2379, kube-apiserver :443 (Node,RBAC; NodeRestriction and
 #     ServiceAccount admission), kube-controller-manager, kube-scheduler. On its loopback: 10.200.1.1 (the API
 #     server's advertised address), 10.200.0.1 (the "kubernetes" Service IP: no kube-proxy, so the API server
-#     answers there itself), 10.200.0.10 (the pods' DNS address: nothing answers), 10.200.2.1 (ports exposed from
-#     this machine's loopback, e.g. a feed server: `expose`).
+#     answers there itself), 10.200.0.10 (the pods' DNS address: nothing answers), 10.202.0.1 (ports exposed from
+#     this machine's loopback, e.g. a feed server: `expose`; reachable from pods only, as a feed outside the cluster
+#     is reachable for the hub's pod and, here, not for a hostNetwork agent).
 #   netns N<k> (node k): eth0 10.201.k.2/24 to C (10.201.k.1), route 10.200.0.0/16 only (no default route: nothing
-#     can leave); containerd and kubelet sg-node-<k> in a mount namespace of their own (their /var/log/pods and
+#     can leave), and 10.202.0.0/24 for traffic from its pods alone (a rule of their source); containerd and kubelet sg-node-<k> in a mount namespace of their own (their /var/log/pods and
 #     /var/log/containers and the agent's /var/lib/sikkerguard are per node); pods on 10.244.k.0/24 (CNI ptp,
 #     host-local), routed from C; the product's image imported from target/image.
 #   netns A<k> (node k's attacker): 100.128.k.2/24 on a veth to the node's 100.128.k.1.
@@ -109,7 +110,7 @@ start_control_plane() {
   done
   ip netns add "$CP"
   ip -n "$CP" link set lo up
-  for a in 10.200.0.1 10.200.1.1 10.200.0.10 10.200.2.1; do ip -n "$CP" addr add "$a/32" dev lo; done
+  for a in 10.200.0.1 10.200.1.1 10.200.0.10 10.202.0.1; do ip -n "$CP" addr add "$a/32" dev lo; done
   $inc etcd --name default --data-dir "$c/etcd" --listen-client-urls http://127.0.0.1:2379 \
     --advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380 \
     --initial-advertise-peer-urls http://127.0.0.1:2380 --initial-cluster default=http://127.0.0.1:2380 \
@@ -181,6 +182,9 @@ node_up() {
   ip -n "$ns" link set "${P}${k}n" name eth0
   ip -n "$ns" addr add "10.201.$k.2/24" dev eth0; ip -n "$ns" link set eth0 up
   ip -n "$ns" route add 10.200.0.0/16 via "10.201.$k.1"
+  # The exposed ports, for the node's pods only: the node itself (and a hostNetwork agent) has no route there.
+  ip -n "$ns" rule add from "10.244.$k.0/24" lookup 202 priority 1000
+  ip -n "$ns" route add 10.202.0.0/24 via "10.201.$k.1" table 202
   ip -n "$CP" route add "10.244.$k.0/24" via "10.201.$k.2"
   # The attacker, on a link of its own to the node (a source the node's feed lists).
   ip netns add "$att"; ip -n "$att" link set lo up
@@ -281,12 +285,12 @@ pause_image() {
   rm -rf "$work"
 }
 
-expose() {  # expose PORT: this machine's 127.0.0.1:PORT as 10.200.2.1:PORT for the nodes and pods
+expose() {  # expose PORT: this machine's 127.0.0.1:PORT as 10.202.0.1:PORT for the pods
   local port=$1
   socat "UNIX-LISTEN:$RUN/expose-$port.sock,fork,unlink-early" "TCP:127.0.0.1:$port" > /dev/null 2>&1 &
   echo $! > "$DIR/cp/expose-$port-out.pid"
   for _ in $(seq 1 50); do [ -S "$RUN/expose-$port.sock" ] && break; sleep 0.05; done
-  $inc socat "TCP-LISTEN:$port,bind=10.200.2.1,fork,reuseaddr" "UNIX-CONNECT:$RUN/expose-$port.sock" > /dev/null 2>&1 &
+  $inc socat "TCP-LISTEN:$port,bind=10.202.0.1,fork,reuseaddr" "UNIX-CONNECT:$RUN/expose-$port.sock" > /dev/null 2>&1 &
   echo $! > "$DIR/cp/expose-$port-in.pid"
 }
 
@@ -322,7 +326,7 @@ while IFS= read -r line; do
   case "${1:-}" in
     node-up) if out=$(node_up "$2" 2>&1); then echo "OK"; else echo "ERR ${out//$'\n'/ }"; fi ;;
     node-down) node_down "$2"; echo "OK" ;;
-    expose) expose "$2"; echo "OK 10.200.2.1:$2" ;;
+    expose) expose "$2"; echo "OK 10.202.0.1:$2" ;;
     info) echo "OK id=$ID run=$RUN cp=$CP prefix=$P" ;;
     *) echo "ERR unknown command: $line" ;;
   esac

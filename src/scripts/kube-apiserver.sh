@@ -82,7 +82,7 @@ KUBECONFIG
       cat > /dev/null || true
       return
     fi
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "etcd or kube-apiserver exited; see $dir/*.log" >&2; tail -5 "$dir"/*.log >&2; exit 1; }; done
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "etcd or kube-apiserver exited; see $dir/*.log" >&2; tail -n 5 "$dir"/*.log >&2; exit 1; }; done
     sleep 0.2
   done
   echo "kube-apiserver not ready within 60 s; see $dir/apiserver.log" >&2

@@ -4,17 +4,14 @@ import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
-import com.sikkerapi.guard.api.SikkerApiSource;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.feed.AutoWhitelist;
-import com.sikkerapi.guard.feed.FeedClient;
-import com.sikkerapi.guard.feed.FeedPuller;
 import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
-import com.sikkerapi.guard.report.BulkReporter;
+import com.sikkerapi.guard.hub.ListPublication;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,23 +19,25 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.jboss.logging.Logger;
 
 /**
  * {@code sikkerguard agent}: one node's agent for one blocklist, as the DaemonSet runs it. Restores the last good
- * list at once, then pulls every pullInterval and at once when the operator changes its configuration, reporting
- * each cycle in the node's ThreatBlocklistNode. On SIGTERM it removes everything it made only when its blocklist is
- * gone or this node is no longer selected; on a plain restart or an upgrade it leaves the rules for its successor.
+ * list at once, then enforces the list the blocklist's hub publishes (read through the API server and verified by
+ * its digest), looking again at once when the hub publishes or the operator changes its configuration and at every
+ * heartbeat, reporting each cycle in the node's ThreatBlocklistNode. It pulls no feed and holds no key. On SIGTERM
+ * it removes everything it made only when its blocklist is gone or this node is no longer selected; on a plain
+ * restart or an upgrade it leaves the rules for its successor.
  */
 public final class AgentCommand {
     private static final Logger LOG = Logger.getLogger(AgentCommand.class);
-    /** A failed pull is tried again after this, or after the pull interval when that is shorter. */
-    static final Duration RETRY = Duration.ofMinutes(5);
+    /** A published list that could not be read whole (the hub rewriting a slot) is read again this soon. */
+    static final Duration RETRY = Duration.ofSeconds(10);
 
     private final AgentEnvironment env;
     private final KubernetesClient client;
@@ -46,30 +45,30 @@ public final class AgentCommand {
     private final AgentLoop loop;
     private final NodeReporter reporter;
     private final BlockedObserver observer;
-    private final AttackReports reports;
+    private final BlockedSources sources;
     private final AgentMetrics metrics = new AgentMetrics();
     private final AgentHealth health = new AgentHealth();
     private volatile HealthServer healthServer;
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** The published list as last read whole; kept so that a change of the node's own addresses needs no read. */
+    private ListPublication.Loaded published;
 
     AgentCommand(AgentEnvironment env, KubernetesClient client, Commands commands) {
         this.env = env;
         this.client = client;
         this.firewall = new IpsetFirewall(commands, Naming.of(env.namespace(), env.blocklist()),
                 IptablesFlavour.detect(commands), env.stateDir());
-        this.loop = new AgentLoop(firewall, new FeedPuller(new FeedClient(FeedClient.Settings.DEFAULTS, Optional.empty()),
-                env.stateDir().resolve("feeds")), new LastGoodList(env.stateDir()),
-                env.apiKeyFile().orElse(env.stateDir().resolve("no-api-key")), AutoWhitelist.Sources.NODE,
+        List<URI> apiServer = List.of(URI.create(client.getConfiguration().getMasterUrl()));
+        this.loop = new AgentLoop(firewall, new LastGoodList(env.stateDir()), AutoWhitelist.Sources.NODE, apiServer,
                 endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints),
                 metrics);
         this.reporter = new NodeReporter(client, env.namespace(), env.node());
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
         this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), env.blockedLogInterval(),
                 metrics);
-        this.reports = new AttackReports(new BulkReporter(BulkReporter.Settings.DEFAULTS), observer::drainForReports,
-                LOG::info, LOG::warn, metrics);
+        this.sources = new BlockedSources(observer::drainForReports, this::blockedSources);
     }
 
     public static int main() {
@@ -94,9 +93,7 @@ public final class AgentCommand {
         Optional<AgentLoop.Outcome> restored = restore();
         restored.filter(outcome -> outcome.errorReason() == null).ifPresent(outcome -> health.restored());
         startHealthServer();
-        watch.start(client, env.namespace(), env.configMap());
-        long seen = -1;
-        long generation = -1;
+        watch.start(client, env.namespace(), env.configMap(), ListPublication.pointerName(env.blocklist()));
         try {
             while (running) {
                 Optional<ConfigWatch.Snapshot> snapshot = watch.current();
@@ -105,39 +102,20 @@ public final class AgentCommand {
                     watch.awaitChange(watch.version(), Duration.ofSeconds(10));
                     continue;
                 }
-                seen = watch.version();
+                long seen = watch.version();
                 AgentLoop.Config config = snapshot.get().config();
                 restored.ifPresent(outcome -> report(config, outcome));
                 restored = Optional.empty();
-                AgentLoop.Outcome outcome;
-                try {
-                    boolean changed = config.agent().generation() != generation;
-                    outcome = loop.cycle(config, changed);
-                    generation = config.agent().generation();
-                } catch (java.io.IOException | RuntimeException e) {
-                    // One bad cycle (an unreadable key file, a failing tool) must not end the agent: report it and
-                    // try again later; the rules in place stay as they are.
-                    LOG.errorf(e, "Cycle failed");
-                    outcome = AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Failed, null,
-                            "Failed", "AgentError", String.valueOf(e.getMessage()));
-                }
-                Duration interval = Durations.parse(config.spec().getPullInterval());
+                AgentLoop.Outcome outcome = cycle(config);
                 metrics.cycle(outcome);
                 health.cycle(outcome, config.agent().mode());
                 report(config, outcome);
                 observe(config);
-                Duration wait = outcome.errorReason() == null ? interval : min(interval, RETRY);
-                // Wake up for the heartbeat as well, so a quiet node still shows it is alive.
-                Instant next = Instant.now().plus(wait);
-                while (running && watch.version() == seen && Instant.now().isBefore(next)) {
-                    watch.awaitChange(seen, min(Duration.between(Instant.now(), next),
-                            ThreatBlocklistNode.HEARTBEAT_INTERVAL));
-                    if (watch.version() == seen) {
-                        health.progressed();
-                        observed();
-                        reporter.publish(config.agent(), Instant.now());
-                    }
-                }
+                // Wake up for the heartbeat as well: a quiet node still shows it is alive, and its own addresses
+                // are looked at again.
+                Duration wait = "ListUnreadable".equals(outcome.errorReason()) ? RETRY
+                        : ThreatBlocklistNode.HEARTBEAT_INTERVAL;
+                watch.awaitChange(seen, wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -146,11 +124,30 @@ public final class AgentCommand {
         }
     }
 
-    /**
-     * Probes, /status and /metrics on the port the operator gave this blocklist's agents. The port may still be
-     * held for a moment (the previous agent of a restarting pod): binding is tried again until it succeeds, and
-     * the agent protects the node meanwhile (its probes fail, which shows).
-     */
+    private AgentLoop.Outcome cycle(AgentLoop.Config config) {
+        try {
+            Optional<ListPublication.Pointer> pointer = watch.pointer();
+            if (pointer.isPresent() && (published == null || !published.pointer().equals(pointer.get()))) {
+                try {
+                    published = ListPublication.load(client, env.namespace(), env.blocklist(), pointer.get());
+                } catch (ListPublication.Unreadable e) {
+                    LOG.warnf("The published list cannot be read whole yet (%s); keeping the list in place",
+                            e.getMessage());
+                    return AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Pending,
+                            null, null, "ListUnreadable", e.getMessage());
+                }
+            }
+            return loop.cycle(config, Optional.ofNullable(published));
+        } catch (java.io.IOException | RuntimeException e) {
+            // One bad cycle (a failing tool, an API server gone mid-read) must not end the agent: report it and
+            // try again later; the rules in place stay as they are.
+            LOG.errorf(e, "Cycle failed");
+            return AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Failed, null, null,
+                    "AgentError", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Probes, /status and /metrics on the port the operator gave this blocklist's agents, on loopback. */
     private void startHealthServer() {
         HealthServer.Endpoints endpoints = new HealthServer.Endpoints() {
             @Override
@@ -169,7 +166,7 @@ public final class AgentCommand {
             @Override
             public HealthServer.Answer status() {
                 return new HealthServer.Answer(200, "application/json", health.statusJson(reporter.snapshot(),
-                        observer.observedPackets(), reports.reported(), Instant.now()));
+                        observer.observedPackets(), Instant.now()));
             }
 
             @Override
@@ -177,25 +174,7 @@ public final class AgentCommand {
                 return new HealthServer.Answer(200, "text/plain; version=0.0.4", metrics.scrape());
             }
         };
-        Thread binder = new Thread(() -> {
-            for (int attempt = 0; running && healthServer == null; attempt++) {
-                try {
-                    healthServer = HealthServer.start(env.healthPort(), endpoints);
-                } catch (java.io.IOException e) {
-                    if (attempt % 12 == 0) {
-                        LOG.errorf("Cannot listen on 127.0.0.1:%d for the probes (%s); trying again",
-                                env.healthPort(), e.getMessage());
-                    }
-                    try {
-                        Thread.sleep(5000);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
-                }
-            }
-        }, "sikkerguard-health-bind");
-        binder.setDaemon(true);
-        binder.start();
+        HealthServer.startWhenFree(env.healthPort(), endpoints, () -> running, server -> healthServer = server);
     }
 
     private Optional<AgentLoop.Outcome> restore() {
@@ -210,27 +189,30 @@ public final class AgentCommand {
     }
 
     /**
-     * Blocked packets are observed while this node enforces (a dry-run node drops nothing), and reported when the
-     * blocklist pulls from SikkerAPI and reporting is on.
+     * Blocked packets are observed while this node enforces (a dry-run node drops nothing), and handed to the hub
+     * for its reports when the blocklist pulls from SikkerAPI and reporting is on.
      */
     private void observe(AgentLoop.Config config) {
         boolean enforcing = config.agent().mode() == Mode.Enforcing && firewall.exists();
         EnforcementSpec.BlockedLog log = enforcing ? config.spec().getEnforcement().getBlockedLog()
                 : EnforcementSpec.BlockedLog.NONE;
         observer.follow(log, config.spec().getReporting().getPortMap());
-        SikkerApiSource sikkerapi = config.spec().getSource().getSikkerapi();
-        boolean report = log != EnforcementSpec.BlockedLog.NONE && sikkerapi != null && env.apiKeyFile().isPresent()
+        boolean report = log != EnforcementSpec.BlockedLog.NONE && config.spec().getSource().getSikkerapi() != null
                 && Boolean.TRUE.equals(config.spec().getReporting().getEnabled());
-        reports.configure(report ? new AttackReports.Plan(URI.create(sikkerapi.getEndpoint()),
-                env.apiKeyFile().get(), loop.whitelist(), Durations.parse(config.spec().getReporting().getInterval()))
-                : null);
+        sources.configure(report ? Durations.parse(config.spec().getReporting().getInterval()) : null);
+    }
+
+    /** An interval's attackers into the node report, written at once for the hub. */
+    private void blockedSources(List<com.sikkerapi.guard.api.BlockedSource> blocked, Instant until) {
+        reporter.blockedSources(blocked, until);
+        watch.current().ifPresent(snapshot -> reporter.publish(snapshot.config().agent(), Instant.now()));
     }
 
     /** Exact drops from the rule counters, for the node report and the metrics. */
     private void observed() {
         long dropped = firewall.droppedPackets();
         metrics.dropped(dropped);
-        reporter.observed(dropped, reports.lastReport());
+        reporter.observed(dropped);
     }
 
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
@@ -265,7 +247,7 @@ public final class AgentCommand {
         if (healthServer != null) {
             healthServer.close();
         }
-        reports.close();
+        sources.close();
         observer.flush();
         observer.close();
         try {

@@ -4,7 +4,6 @@ import com.sikkerapi.guard.api.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the DaemonSet's pod template tells the agent, through its environment (see AgentDaemonSetDependent).
@@ -12,7 +11,7 @@ import java.util.Optional;
  * @param stateDir this blocklist's folder in the node's state folder (the hostPath), kept across restarts
  */
 public record AgentEnvironment(String blocklist, String namespace, String node, String configMap, Path stateDir,
-        Optional<Path> apiKeyFile, int healthPort, Path scratchDir, Duration blockedLogInterval) {
+        int healthPort, Path scratchDir, Duration blockedLogInterval) {
 
     public static AgentEnvironment from(Map<String, String> env) {
         String blocklist = required(env, "SIKKERGUARD_BLOCKLIST");
@@ -20,7 +19,6 @@ public record AgentEnvironment(String blocklist, String namespace, String node, 
         return new AgentEnvironment(blocklist, namespace, required(env, "NODE_NAME"),
                 required(env, "SIKKERGUARD_CONFIGMAP"),
                 Path.of(required(env, "SIKKERGUARD_STATE_DIR")).resolve(namespace + "_" + blocklist),
-                Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
                 healthPort(env),
                 scratch(env, namespace, blocklist),
                 Durations.parse(env.getOrDefault("SIKKERGUARD_BLOCKED_LOG_INTERVAL", "1m")));
@@ -40,7 +38,7 @@ public record AgentEnvironment(String blocklist, String namespace, String node, 
         return Integer.parseInt(required(env, "SIKKERGUARD_HEALTH_PORT"));
     }
 
-    /** A variable the pod template sets (the agent's DaemonSet, the publisher's Deployment). */
+    /** A variable the pod template sets (the agent's DaemonSet, the hub's Deployment). */
     public static String required(Map<String, String> env, String name) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {

@@ -13,8 +13,8 @@ import java.util.Map;
  * hung loop is restarted; a restart leaves the rules in place). Ready: the node holds this agent's list, restored
  * from disk or applied (a dry-run node: its first check passed), and the last cycle succeeded. A new agent is
  * therefore Ready only once its node is protected, which is what lets the DaemonSet's rolling update go on to the
- * next node; and a node whose pull or apply fails turns NotReady at its first failed cycle (the probe's three
- * misses later), however long the pull interval.
+ * next node; and a node whose read or apply fails turns NotReady at its first failed cycle (the probe's three
+ * misses later).
  */
 final class AgentHealth {
     /** Three heartbeats: the loop wakes at least every five minutes. */
@@ -32,7 +32,7 @@ final class AgentHealth {
         progress = Instant.now();
     }
 
-    /** The last good list is back in the kernel from disk, before any contact with the API server or a feed. */
+    /** The last good list is back in the kernel from disk, before any contact with the API server. */
     void restored() {
         holdsList = true;
     }
@@ -69,7 +69,7 @@ final class AgentHealth {
     }
 
     /** /status: what an admin on the node wants to see at once. */
-    String statusJson(ThreatBlocklistNodeSpec report, long sampledBlocked, long reported, Instant now) {
+    String statusJson(ThreatBlocklistNodeSpec report, long sampledBlocked, Instant now) {
         Map<String, Object> status = new LinkedHashMap<>();
         String problem = problem(now);
         status.put("status", problem == null ? "ok" : "failing");
@@ -78,11 +78,11 @@ final class AgentHealth {
         status.put("dryRun", mode == Mode.DryRun);
         status.put("entries", report.getEntries() == null ? Map.of("v4", 0, "v6", 0)
                 : Map.of("v4", report.getEntries().v4(), "v6", report.getEntries().v6()));
-        status.put("lastPull", report.getLastPull());
-        status.put("lastPullResult", report.getLastPullResult());
+        status.put("listDigest", report.getListDigest());
+        status.put("lastResult", report.getLastResult());
         status.put("lastApply", report.getLastApply());
-        status.put("lastReport", report.getLastReport());
-        status.put("reportedIps", reported);
+        status.put("blockedSourcesForTheHub", report.getBlockedSources() == null ? 0
+                : report.getBlockedSources().size());
         status.put("droppedPackets", report.getBlockedPackets());
         status.put("blockedPacketsSampled", sampledBlocked);
         status.put("rollbacks", report.getRollbacks());

@@ -6,27 +6,33 @@ import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistSpec;
 import com.sikkerapi.guard.feed.AutoWhitelist;
-import com.sikkerapi.guard.feed.FeedPuller;
-import com.sikkerapi.guard.feed.ValidationPolicy;
-import com.sikkerapi.guard.feed.ValidationResult;
 import com.sikkerapi.guard.firewall.Firewall;
 import com.sikkerapi.guard.firewall.FirewallException;
+import com.sikkerapi.guard.hub.ListPublication;
 import com.sikkerapi.guard.net.AddressSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * One node's work for one blocklist: pull, validate, apply, self-test, and roll back when the self-test says the new
- * list cut the node off. Each step that fails leaves the last good list live; nothing here ever leaves the node
- * with no list where it had one.
+ * One node's work for one blocklist: take the list the hub published (already validated for the cluster), leave out
+ * what this node must always reach (its gateways, DNS servers and own addresses, the API server, the cluster's
+ * ranges), apply it, self-test, and roll back when the self-test says the new list cut the node off. Each step that
+ * fails leaves the last good list live; nothing here ever leaves the node with no list where it had one. A cycle
+ * whose inputs (the list's digest, the node's own addresses, the enforcement, the mode) are those in place changes
+ * nothing, so the agent can look again often (a new node address is left out within a heartbeat).
  */
 public final class AgentLoop {
     private static final Logger LOG = Logger.getLogger(AgentLoop.class);
@@ -38,32 +44,41 @@ public final class AgentLoop {
         }
     }
 
-    /** What a cycle did, for the node report and the logs. */
-    public record Outcome(NodePhase phase, EntryCounts entries, String pullResult, String errorReason,
+    /**
+     * What a cycle did, for the node report and the logs.
+     *
+     * @param digest the published list this node enforces (or dry-runs), null when it has none
+     * @param result Restored, Applied, Unchanged, DryRun, NotPublished or Failed
+     */
+    public record Outcome(NodePhase phase, EntryCounts entries, String digest, String result, String errorReason,
             String errorMessage, boolean rolledBack) {
-        public static Outcome error(NodePhase phase, EntryCounts entries, String pullResult, String reason,
+        public static Outcome error(NodePhase phase, EntryCounts entries, String digest, String reason,
                 String message) {
-            return new Outcome(phase, entries, pullResult, reason, message, false);
+            return new Outcome(phase, entries, digest, "Failed", reason, message, false);
         }
     }
 
     private final Firewall firewall;
-    private final FeedPuller puller;
     private final LastGoodList lastGood;
-    private final Path apiKeyFile;
     private final AutoWhitelist.Sources nodeFacts;
+    private final List<URI> apiServer;
     private final Function<List<URI>, SelfTest> selfTests;
     private final AgentMetrics metrics;
+    /** What is in place: the enforced list's digest and entries, and the inputs it was made from. */
     private EntryCounts enforced;
-    private volatile AddressSet lastWhitelist = AddressSet.EMPTY;
+    private String enforcedDigest;
+    private String basis;
+    /** A list the self-test refused, and what was said of it: not applied again while its inputs stay the same. */
+    private String refusedBasis;
+    private Outcome refused;
 
-    public AgentLoop(Firewall firewall, FeedPuller puller, LastGoodList lastGood, Path apiKeyFile,
-            AutoWhitelist.Sources nodeFacts, Function<List<URI>, SelfTest> selfTests, AgentMetrics metrics) {
+    /** @param apiServer the API server's address as this agent reaches it: never blocked, and self-tested */
+    public AgentLoop(Firewall firewall, LastGoodList lastGood, AutoWhitelist.Sources nodeFacts, List<URI> apiServer,
+            Function<List<URI>, SelfTest> selfTests, AgentMetrics metrics) {
         this.firewall = firewall;
-        this.puller = puller;
         this.lastGood = lastGood;
-        this.apiKeyFile = apiKeyFile;
         this.nodeFacts = nodeFacts;
+        this.apiServer = List.copyOf(apiServer);
         this.selfTests = selfTests;
         this.metrics = metrics;
     }
@@ -80,107 +95,114 @@ public final class AgentLoop {
         }
         firewall.apply(saved.get().list(), saved.get().enforcement());
         enforced = counts(saved.get().list());
-        LOG.infof("Restored the last good list (%d entries) before the first pull", enforced.total());
-        return Optional.of(new Outcome(NodePhase.Enforcing, enforced, "Restored", null, null, false));
+        enforcedDigest = saved.get().digest();
+        basis = saved.get().basis();
+        LOG.infof("Restored the last good list (%d entries, %s) before the first contact", enforced.total(),
+                com.sikkerapi.guard.api.ListStatus.version(enforcedDigest));
+        return Optional.of(new Outcome(NodePhase.Enforcing, enforced, enforcedDigest, "Restored", null, null, false));
     }
 
-    /** One pull cycle. @param configChanged validate even when no feed changed */
-    public Outcome cycle(Config config, boolean configChanged) throws IOException {
-        ThreatBlocklistSpec spec = config.spec();
+    /** One cycle. @param published the hub's list as read and verified, empty before its first publication */
+    public Outcome cycle(Config config, Optional<ListPublication.Loaded> published) throws IOException {
         boolean dryRun = config.agent().mode() == Mode.DryRun;
         if (dryRun && firewall.exists()) {
             // Dry-run means this node's firewall is as it was without us.
             firewall.remove();
             lastGood.delete();
             enforced = null;
+            enforcedDigest = null;
+            basis = null;
         }
-        List<FeedPuller.Source> sources = FeedPuller.sources(spec, apiKeyFile);
-        lastWhitelist = whitelist(config, sources);
-        ValidationPolicy policy = ValidationPolicy.of(spec.getSafety(), lastWhitelist);
-        long previous = lastGood.listedEntries();
-        List<String> rejectedLines = new ArrayList<>();
-        long pullStart = System.nanoTime();
-        FeedPuller.Pull pull = puller.pull(sources, policy, previous, (source, line, reason, text) -> {
-            if (rejectedLines.size() < 20) {
-                rejectedLines.add(source + " line " + line + ": " + reason + ": " + text);
-            }
-        }, configChanged);
-        metrics.pulled(Duration.ofNanos(System.nanoTime() - pullStart));
-        rejectedLines.forEach(line -> LOG.warnf("Skipped %s", line));
-        NodePhase failed = dryRun ? NodePhase.DryRun : enforced != null ? NodePhase.Degraded : NodePhase.Failed;
-        if (pull.failure() != null) {
-            LOG.warnf("Pull failed, keeping the last good list: %s", pull.failure());
-            return Outcome.error(failed, enforced, "Failed", "PullFailed", pull.failure());
+        List<String> whitelist = whitelist(config);
+        if (published.isEmpty()) {
+            return enforced != null ? new Outcome(NodePhase.Enforcing, enforced, enforcedDigest, "NotPublished", null,
+                    null, false) : new Outcome(dryRun ? NodePhase.DryRun : NodePhase.Pending, null, null,
+                    "NotPublished", "NotPublished", "the hub has not published a list yet", false);
         }
-        if (pull.unchanged()) {
-            return new Outcome(dryRun ? NodePhase.DryRun : enforced != null ? NodePhase.Enforcing : NodePhase.Pending,
-                    enforced, "NotModified", null, null, false);
+        String digest = published.get().digest();
+        String next = basis(digest, whitelist, config);
+        if (next.equals(refusedBasis)) {
+            return refused;
         }
-        if (pull.result() instanceof ValidationResult.Rejected rejected) {
-            LOG.warnf("List refused, keeping the last good list: %s", rejected.reason());
-            return Outcome.error(failed, enforced, "Rejected", "ListRejected", rejected.reason());
+        if (next.equals(basis)) {
+            return new Outcome(dryRun ? NodePhase.DryRun : NodePhase.Enforcing, enforced, enforcedDigest,
+                    "Unchanged", null, null, false);
         }
-        AddressSet list = ((ValidationResult.Accepted) pull.result()).blocked();
-        long listed = pull.result().counts().entries();
+        AddressSet list = published.get().list().except(AddressSet.of(whitelist));
         if (dryRun) {
             EntryCounts wouldBlock = counts(list);
             LOG.infof("Dry-run: would block %d IPv4 and %d IPv6 entries", wouldBlock.v4(), wouldBlock.v6());
-            return new Outcome(NodePhase.DryRun, wouldBlock, "Success", null, null, false);
+            basis = next;
+            enforced = wouldBlock;
+            enforcedDigest = digest;
+            return new Outcome(NodePhase.DryRun, wouldBlock, digest, "DryRun", null, null, false);
         }
-        return apply(config, sources, list, listed);
+        return apply(config, list, digest, next);
     }
 
-    private Outcome apply(Config config, List<FeedPuller.Source> sources, AddressSet list, long listed)
-            throws IOException {
+    private Outcome apply(Config config, AddressSet list, String digest, String next) throws IOException {
         boolean selfTest = Boolean.TRUE.equals(config.spec().getSafety().getSelfTest());
-        SelfTest checks = selfTests.apply(sources.stream().map(FeedPuller.Source::uri).toList());
+        SelfTest checks = selfTests.apply(apiServer);
         Map<String, Boolean> before = selfTest ? checks.run() : Map.of();
         long applyStart = System.nanoTime();
+        NodePhase failed = enforced != null ? NodePhase.Degraded : NodePhase.Failed;
         try {
             firewall.apply(list, config.spec().getEnforcement());
             metrics.applied(Duration.ofNanos(System.nanoTime() - applyStart));
         } catch (FirewallException e) {
             LOG.errorf("Apply failed, the live list is unchanged: %s", e.getMessage());
-            return Outcome.error(enforced != null ? NodePhase.Degraded : NodePhase.Failed, enforced, "Success",
-                    "ApplyFailed", e.getMessage());
+            return Outcome.error(failed, enforced, enforcedDigest, "ApplyFailed", e.getMessage());
         }
         List<String> broken = selfTest ? SelfTest.newlyFailing(before, checks.run()) : List.of();
         if (!broken.isEmpty()) {
-            rollBack(config);
+            rollBack();
             lastGood.saveRejected(list);
-            String message = "the new list broke " + String.join(", ", broken) + "; rolled back";
+            String message = "the list " + com.sikkerapi.guard.api.ListStatus.version(digest) + " broke "
+                    + String.join(", ", broken) + "; rolled back";
             LOG.errorf("Self-test failed: %s", message);
-            return new Outcome(enforced != null ? NodePhase.Degraded : NodePhase.Failed, enforced, "Success",
-                    "SelfTestFailed", message, true);
+            // Not tried again until something changes: the same inputs would cut the node off again.
+            refusedBasis = next;
+            refused = new Outcome(failed, enforced, enforcedDigest, "Failed", "SelfTestFailed", message, false);
+            return new Outcome(failed, enforced, enforcedDigest, "Failed", "SelfTestFailed", message, true);
         }
-        lastGood.save(list, listed, config.spec().getEnforcement());
+        lastGood.save(new LastGoodList.Saved(list, digest, next, config.spec().getEnforcement()));
         enforced = counts(list);
-        LOG.infof("Enforcing %d IPv4 and %d IPv6 entries", enforced.v4(), enforced.v6());
-        return new Outcome(NodePhase.Enforcing, enforced, "Success", null, null, false);
+        enforcedDigest = digest;
+        basis = next;
+        LOG.infof("Enforcing %d IPv4 and %d IPv6 entries (list %s)", enforced.v4(), enforced.v6(),
+                com.sikkerapi.guard.api.ListStatus.version(digest));
+        return new Outcome(NodePhase.Enforcing, enforced, digest, "Applied", null, null, false);
     }
 
     /** The saved list is still the one from before this apply: it is replaced only after the self-test passed. */
-    private void rollBack(Config config) throws IOException {
+    private void rollBack() throws IOException {
         Optional<LastGoodList.Saved> previous = lastGood.load();
         if (previous.isPresent()) {
-            firewall.apply(previous.get().list(), config.spec().getEnforcement());
+            firewall.apply(previous.get().list(), previous.get().enforcement());
         } else {
             firewall.remove();
         }
     }
 
-    /** What the last cycle would never block (the spec's whitelist and the auto-whitelist): never reported either. */
-    AddressSet whitelist() {
-        return lastWhitelist;
-    }
-
-    private AddressSet whitelist(Config config, List<FeedPuller.Source> sources) {
+    /** What this node never blocks: the spec's whitelist and, with the auto-whitelist, its own facts. */
+    private List<String> whitelist(Config config) {
         List<String> entries = new ArrayList<>(config.spec().getWhitelist());
         if (Boolean.TRUE.equals(config.spec().getSafety().getAutoWhitelist())) {
-            entries.addAll(AutoWhitelist.collect(nodeFacts, sources.stream().map(FeedPuller.Source::uri).toList(),
-                    config.protectedRanges()));
+            entries.addAll(AutoWhitelist.collect(nodeFacts, apiServer, config.protectedRanges()));
         }
-        return AddressSet.of(entries);
+        return entries;
+    }
+
+    /** Everything an applied list was made from: a cycle with the same basis has nothing to do. */
+    private static String basis(String digest, List<String> whitelist, Config config) {
+        String text = digest + "\n" + config.agent().mode() + "\n" + Serialization.asJson(
+                config.spec().getEnforcement()) + "\n" + String.join("\n", new TreeSet<>(whitelist));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static EntryCounts counts(AddressSet list) {

@@ -18,10 +18,8 @@ final class AgentMetrics {
     private final AtomicLong entriesV4 = new AtomicLong();
     private final AtomicLong entriesV6 = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final Timer pullTime;
     private final Timer applyTime;
     private final Counter rollbacks;
-    private final Counter reported;
 
     AgentMetrics() {
         Gauge.builder("sikkerguard_entries", entriesV4, AtomicLong::get).tag("family", "ipv4")
@@ -31,20 +29,16 @@ final class AgentMetrics {
         Gauge.builder("sikkerguard_dropped_packets", dropped, AtomicLong::get)
                 .description("Packets the DROP rules dropped since they were made (exact, both families)")
                 .register(registry);
-        pullTime = Timer.builder("sikkerguard_pull_validate").description("Pull, parse and validate of a list")
-                .register(registry);
         applyTime = Timer.builder("sikkerguard_apply").description("Load, swap and rule check of a list")
                 .register(registry);
         rollbacks = Counter.builder("sikkerguard_rollbacks").description("Lists rolled back by the self-test")
                 .register(registry);
-        reported = Counter.builder("sikkerguard_reported_ips").description("Blocked IPs reported to SikkerAPI")
-                .register(registry);
     }
 
     void cycle(AgentLoop.Outcome outcome) {
-        Counter.builder("sikkerguard_pulls").tag("result", outcome.pullResult())
+        Counter.builder("sikkerguard_cycles").tag("result", outcome.result())
                 .tag("error", outcome.errorReason() == null ? "none" : outcome.errorReason())
-                .description("Agent cycles by pull result and error reason").register(registry).increment();
+                .description("Agent cycles by result and error reason").register(registry).increment();
         if (outcome.entries() != null) {
             entriesV4.set(outcome.entries().v4());
             entriesV6.set(outcome.entries().v6());
@@ -60,10 +54,6 @@ final class AgentMetrics {
         }
     }
 
-    void pulled(Duration took) {
-        pullTime.record(took);
-    }
-
     void applied(Duration took) {
         applyTime.record(took);
     }
@@ -74,10 +64,6 @@ final class AgentMetrics {
         Counter.builder("sikkerguard_blocked_packets_sampled").tag("service", label)
                 .description("Dropped packets seen by the rate-limited log rule, by service").register(registry)
                 .increment();
-    }
-
-    void reported(int count) {
-        reported.increment(count);
     }
 
     String scrape() {

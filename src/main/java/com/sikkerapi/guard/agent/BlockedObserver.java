@@ -40,7 +40,9 @@ final class BlockedObserver implements AutoCloseable {
     private final AgentMetrics metrics;
     private volatile Services services = new Services(Map.of());
     private volatile BlockedTally tally = new BlockedTally(MAX_SOURCES, new Services(Map.of()));
-    /** The same packets over the reporting interval (drained by the reports, not by the log). */
+    /** The node's ephemeral ports: a UDP datagram to one of them answers the node's own query. */
+    private final int[] ephemeral = EphemeralPorts.read();
+    /** The inbound attempts among those packets over the reporting interval (drained for the hub, not by the log). */
     private volatile BlockedTally forReports = new BlockedTally(MAX_SOURCES, new Services(Map.of()));
     private PacketLogStream stream;
     private Map<String, String> portMap = Map.of();
@@ -98,7 +100,9 @@ final class BlockedObserver implements AutoCloseable {
         parser.parse(text).ifPresent(packet -> {
             observedPackets.incrementAndGet();
             tally.record(packet);
-            forReports.record(packet);
+            if (packet.inboundAttempt(ephemeral[0], ephemeral[1])) {
+                forReports.record(packet);
+            }
             metrics.blocked(services.name(packet.protocol(), packet.port()));
         });
     }
@@ -116,7 +120,7 @@ final class BlockedObserver implements AutoCloseable {
         }
     }
 
-    /** The sources blocked since the last call, for the reports to SikkerAPI. */
+    /** The inbound attempts blocked since the last call, for the hub's reports to SikkerAPI. */
     BlockedTally.Summary drainForReports() {
         return forReports.drain();
     }

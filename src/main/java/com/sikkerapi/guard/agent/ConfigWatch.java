@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.hub.ListPublication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -16,7 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The agent's ConfigMap, watched through the API (one object, by name), so that a spec change reaches the node (and
- * the web-tier publisher) in seconds. The informer reconnects by itself when the API server comes back.
+ * the hub) in seconds; for an agent, also the pointer of the hub's published list, so a new list does too. The
+ * informers reconnect by themselves when the API server comes back.
  */
 public final class ConfigWatch implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConfigWatch.class);
@@ -33,39 +35,55 @@ public final class ConfigWatch implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile Snapshot current;
+    private volatile ListPublication.Pointer pointer;
     private long version;
-    private SharedIndexInformer<ConfigMap> informer;
+    private final java.util.List<SharedIndexInformer<ConfigMap>> informers = new java.util.ArrayList<>();
 
+    /** The configuration alone (the hub). */
     public ConfigWatch start(KubernetesClient client, String namespace, String name) {
+        informers.add(watch(client, namespace, name, this::update, "the agent configuration"));
+        return this;
+    }
+
+    /** The configuration and the pointer of the published list (an agent). */
+    public ConfigWatch start(KubernetesClient client, String namespace, String name, String pointerName) {
+        start(client, namespace, name);
+        informers.add(watch(client, namespace, pointerName, this::updatePointer, "the published list"));
+        return this;
+    }
+
+    private static SharedIndexInformer<ConfigMap> watch(KubernetesClient client, String namespace, String name,
+            java.util.function.Consumer<ConfigMap> update, String what) {
         // One object, by name: the Role allows list and watch of exactly this ConfigMap. Started without waiting,
         // and retried for as long as the agent runs: an API server that is down when a node boots must not keep
         // the agent from restoring the node's last good list.
-        informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
+        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace).withName(name)
+                .runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ConfigMap configMap) {
-                update(configMap);
+                update.accept(configMap);
             }
 
             @Override
             public void onUpdate(ConfigMap before, ConfigMap after) {
-                update(after);
+                update.accept(after);
             }
 
             @Override
             public void onDelete(ConfigMap configMap, boolean unknownFinalState) {
-                // Deleted with the blocklist (or by hand: the operator makes it again). The shutdown that may
-                // follow decides what to remove.
-                LOG.info("The agent configuration was deleted");
+                // Deleted with the blocklist (or by hand: the operator or the hub makes it again). The shutdown
+                // that may follow decides what to remove.
+                LOG.infof("ConfigMap %s (%s) was deleted", name, what);
             }
         });
         informer.exceptionHandler((started, failure) -> {
-            LOG.warnf("Cannot read the agent configuration from the API server yet, retrying: %s",
+            LOG.warnf("Cannot read %s from the API server yet, retrying: %s", what,
                     String.valueOf(failure.getMessage()));
             return true;
         });
         informer.start();
-        return this;
+        return informer;
     }
 
     static Snapshot parse(ConfigMap configMap) {
@@ -83,21 +101,42 @@ public final class ConfigWatch implements AutoCloseable {
     private void update(ConfigMap configMap) {
         try {
             Snapshot next = parse(configMap);
-            lock.lock();
-            try {
-                current = next;
-                version++;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            changed(() -> current = next);
         } catch (RuntimeException e) {
             LOG.errorf("Ignoring an unreadable agent ConfigMap (keeping the last one): %s", e.getMessage());
         }
     }
 
+    private void updatePointer(ConfigMap configMap) {
+        try {
+            ListPublication.pointer(configMap).ifPresent(next -> {
+                if (!next.equals(pointer)) {
+                    changed(() -> pointer = next);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.errorf("Ignoring an unreadable list pointer (keeping the last one): %s", e.getMessage());
+        }
+    }
+
+    private void changed(Runnable update) {
+        lock.lock();
+        try {
+            update.run();
+            version++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public Optional<Snapshot> current() {
         return Optional.ofNullable(current);
+    }
+
+    /** The published list's pointer as last seen; empty before the hub's first publication. */
+    public Optional<ListPublication.Pointer> pointer() {
+        return Optional.ofNullable(pointer);
     }
 
     public long version() {
@@ -124,19 +163,11 @@ public final class ConfigWatch implements AutoCloseable {
 
     /** Wakes a waiting loop (used on shutdown). */
     public void wake() {
-        lock.lock();
-        try {
-            version++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changed(() -> { });
     }
 
     @Override
     public void close() {
-        if (informer != null) {
-            informer.close();
-        }
+        informers.forEach(SharedIndexInformer::close);
     }
 }

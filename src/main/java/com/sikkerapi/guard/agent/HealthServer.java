@@ -50,6 +50,35 @@ final class HealthServer implements AutoCloseable {
         return new HealthServer(server);
     }
 
+    /**
+     * Binds in the background, trying again every 5 s while {@code running} holds: the port may still be held for a
+     * moment (the previous agent of a restarting pod), and the agent protects the node meanwhile (its probes fail,
+     * which shows). {@code bound} receives the server once it listens.
+     */
+    static void startWhenFree(int port, Endpoints endpoints, java.util.function.BooleanSupplier running,
+            java.util.function.Consumer<HealthServer> bound) {
+        Thread binder = new Thread(() -> {
+            for (int attempt = 0; running.getAsBoolean(); attempt++) {
+                try {
+                    bound.accept(start(port, endpoints));
+                    return;
+                } catch (IOException e) {
+                    if (attempt % 12 == 0) {
+                        LOG.errorf("Cannot listen on 127.0.0.1:%d for the probes (%s); trying again", port,
+                                e.getMessage());
+                    }
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        }, "sikkerguard-health-bind");
+        binder.setDaemon(true);
+        binder.start();
+    }
+
     private static void route(HttpServer server, String path, Supplier<Answer> answer) {
         server.createContext(path, exchange -> {
             try {

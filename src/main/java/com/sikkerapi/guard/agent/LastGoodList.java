@@ -21,18 +21,20 @@ import java.util.Optional;
 
 /**
  * The last list this node accepted and applied, on the node's disk (the agent's hostPath state folder): restored
- * before the first pull after a restart or a reboot, so a node is protected again in seconds even when the feed is
- * down. Written to a temporary file, synced and renamed, so a crash leaves the old file or the new one, never half.
+ * before the first contact with the API server after a restart or a reboot, so a node is protected again in
+ * seconds even when the API server or the hub is down. Written to a temporary file, synced and renamed, so a crash leaves the old file or the new one, never half.
  */
 public final class LastGoodList {
     /**
-     * The list, the entry count its feeds listed (what the growth rule compares the next list with), and how it was
-     * enforced: after a reboot the agent puts it back before it can ask the API server for anything.
+     * The list as enforced (the published one less this node's own addresses), the published digest it came from,
+     * the inputs it was made from (see AgentLoop), and how it was enforced: after a reboot the agent puts it back
+     * before it can ask the API server for anything.
      */
-    public record Saved(AddressSet list, long listedEntries, EnforcementSpec enforcement) {
+    public record Saved(AddressSet list, String digest, String basis, EnforcementSpec enforcement) {
     }
 
-    private static final String LISTED = "# sikkerguard last good list, listed entries: ";
+    private static final String DIGEST = "# sikkerguard last good list, published digest: ";
+    private static final String BASIS = "# basis: ";
     private static final String ENFORCEMENT = "# enforcement: ";
     private final Path file;
 
@@ -40,13 +42,13 @@ public final class LastGoodList {
         this.file = stateDir.resolve("last-good.txt");
     }
 
-    public void save(AddressSet list, long listedEntries, EnforcementSpec enforcement) throws IOException {
+    public void save(Saved saved) throws IOException {
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary)) {
-            out.write((LISTED + listedEntries + "\n" + ENFORCEMENT + Serialization.asJson(enforcement) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            CidrWriter.write(list, out);
+            out.write((DIGEST + saved.digest() + "\n" + BASIS + saved.basis() + "\n" + ENFORCEMENT
+                    + Serialization.asJson(saved.enforcement()) + "\n").getBytes(StandardCharsets.UTF_8));
+            CidrWriter.write(saved.list(), out);
         }
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             channel.force(true);
@@ -61,12 +63,10 @@ public final class LastGoodList {
         }
     }
 
-    /** The listed entry count alone, from the header: without reading a list of a million lines back. */
-    public long listedEntries() throws IOException {
-        return header().map(Header::listed).orElse(-1L);
-    }
-
-    /** Empty when there is no saved list, or one written by an agent that did not record its enforcement. */
+    /**
+     * Empty when there is no saved list. A list saved by an agent that pulled feeds itself (before the hub) has no
+     * digest: it is restored all the same, and replaced by the first published list.
+     */
     public Optional<Saved> load() throws IOException {
         Optional<Header> header = header();
         if (header.isEmpty() || header.get().enforcement() == null) {
@@ -76,31 +76,35 @@ public final class LastGoodList {
         try (InputStream in = Files.newInputStream(file)) {
             new PlainTextParser().parse(in, collector);
         }
-        return Optional.of(new Saved(collector.build(), header.get().listed(), header.get().enforcement()));
+        return Optional.of(new Saved(collector.build(), header.get().digest(), header.get().basis(),
+                header.get().enforcement()));
     }
 
     public void delete() throws IOException {
         Files.deleteIfExists(file);
     }
 
-    private record Header(long listed, EnforcementSpec enforcement) {
+    private record Header(String digest, String basis, EnforcementSpec enforcement) {
     }
 
     private Optional<Header> header() throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        long listed = -1;
+        String digest = null;
+        String basis = null;
         EnforcementSpec enforcement = null;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null && line.startsWith("#"); line = reader.readLine()) {
-                if (line.startsWith(LISTED)) {
-                    listed = Long.parseLong(line.substring(LISTED.length()).strip());
+                if (line.startsWith(DIGEST)) {
+                    digest = line.substring(DIGEST.length()).strip();
+                } else if (line.startsWith(BASIS)) {
+                    basis = line.substring(BASIS.length()).strip();
                 } else if (line.startsWith(ENFORCEMENT)) {
                     enforcement = Serialization.unmarshal(line.substring(ENFORCEMENT.length()), EnforcementSpec.class);
                 }
             }
         }
-        return Optional.of(new Header(listed, enforcement));
+        return Optional.of(new Header(digest, basis, enforcement));
     }
 }

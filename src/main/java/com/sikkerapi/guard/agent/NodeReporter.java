@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * Writes this node's ThreatBlocklistNode with server-side apply under the agent's own field manager. An API server
  * that cannot be reached costs a log line, never a blocked loop: the node keeps blocking and the next report catches
- * up. Reports carry no credential (the key never leaves its mounted file).
+ * up. Reports carry no credential: the agent has none (the hub alone holds the key).
  */
 public final class NodeReporter {
     public static final String FIELD_MANAGER = "sikkerguard-agent";
@@ -34,18 +34,18 @@ public final class NodeReporter {
     }
 
     /** Folds a cycle's outcome into the report (times and counters accumulate). */
-    public void record(AgentConfig config, AgentLoop.Outcome outcome, Instant now) {
+    public synchronized void record(AgentConfig config, AgentLoop.Outcome outcome, Instant now) {
         String at = Rfc3339.format(now);
         report.setBlocklist(config.blocklist());
         report.setNodeName(node);
         report.setPhase(outcome.phase());
         report.setEntries(outcome.entries());
-        report.setLastPullResult(outcome.pullResult());
-        if (!"Failed".equals(outcome.pullResult()) && !"Restored".equals(outcome.pullResult())) {
-            report.setLastPull(at);
+        report.setListDigest(outcome.digest());
+        report.setLastResult(outcome.result());
+        if (!"Failed".equals(outcome.result()) && !"Restored".equals(outcome.result())) {
             report.setObservedGeneration(config.generation());
         }
-        if ("Success".equals(outcome.pullResult()) && outcome.errorReason() == null) {
+        if ("Applied".equals(outcome.result())) {
             report.setLastApply(at);
         }
         if (outcome.rolledBack()) {
@@ -63,10 +63,16 @@ public final class NodeReporter {
         }
     }
 
-    /** What the node did to attackers: packets dropped (exact, -1 unknown), and the last report to SikkerAPI. */
-    public void observed(long droppedPackets, Instant lastReport) {
+    /** Packets this node's rules dropped (exact, -1 unknown). */
+    public synchronized void observed(long droppedPackets) {
         report.setBlockedPackets(droppedPackets < 0 ? null : droppedPackets);
-        report.setLastReport(lastReport == null ? null : Rfc3339.format(lastReport));
+    }
+
+    /** The attackers of the interval that ended {@code until}, for the hub to report (empty: none, or not reporting). */
+    public synchronized void blockedSources(java.util.List<com.sikkerapi.guard.api.BlockedSource> sources,
+            Instant until) {
+        report.setBlockedSources(sources.isEmpty() ? null : sources);
+        report.setBlockedSourcesUntil(sources.isEmpty() ? null : Rfc3339.format(until));
     }
 
     /** The report as last recorded (for the agent's /status). */
@@ -75,7 +81,7 @@ public final class NodeReporter {
     }
 
     /** Writes the report (and the heartbeat); false when the API server could not be reached. */
-    public boolean publish(AgentConfig config, Instant now) {
+    public synchronized boolean publish(AgentConfig config, Instant now) {
         report.setHeartbeat(Rfc3339.format(now));
         report.setAgentVersion(com.sikkerapi.guard.cli.Main.version());
         ThreatBlocklistNode object = new ThreatBlocklistNode();

@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Score", jsonPath = ".spec.source.sikkerapi.scoreMinimum",
         type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Nodes", jsonPath = ".status.nodes.summary", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "List", jsonPath = ".status.list.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "On List", jsonPath = ".status.list.nodesOnList",
+        type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Entries", jsonPath = ".status.entries.total", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Last Pull", jsonPath = ".status.lastPull", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".spec.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Entries", jsonPath = ".spec.entries.total", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Dropped", jsonPath = ".spec.blockedPackets", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Last Pull", jsonPath = ".spec.lastPull", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Last Apply", jsonPath = ".spec.lastApply", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ThreatBlocklistNode extends CustomResource<ThreatBlocklistNodeSpec, Void> implements Namespaced {
     /** Label naming the ThreatBlocklist this object (or an agent resource) belongs to. */

@@ -14,15 +14,23 @@ public class ThreatBlocklistNodeSpec {
     private Long observedGeneration;
 
     private EntryCounts entries;
-    private String lastPull;
-    private String lastPullResult;
+    @JsonPropertyDescription("SHA-256 of the published list this node enforces (or dry-runs).")
+    private String listDigest;
+    @JsonPropertyDescription("What the agent's last cycle did: Restored, Applied, Unchanged, DryRun, NotPublished or "
+            + "Failed.")
+    private String lastResult;
+    @JsonPropertyDescription("When this node last put a list in place.")
     private String lastApply;
-    private String lastReport;
+    @JsonPropertyDescription("Up to 200 attackers this node blocked in the last reporting interval, most packets first"
+            + " (inbound attempts only), for the hub to report.")
+    private java.util.List<BlockedSource> blockedSources;
+    @JsonPropertyDescription("The end of the interval blockedSources covers.")
+    private String blockedSourcesUntil;
     private Long rollbacks;
     @JsonPropertyDescription("Packets this node's DROP rules dropped since they were made (exact, IPv4 and IPv6).")
     private Long blockedPackets;
 
-    @JsonPropertyDescription("A short CamelCase reason for the last error, e.g. PullFailed, ListRejected, SelfTestFailed.")
+    @JsonPropertyDescription("A short CamelCase reason for the last error, e.g. ListUnreadable, ApplyFailed, SelfTestFailed.")
     private String lastErrorReason;
     private String lastErrorMessage;
     private String lastErrorTime;
@@ -41,14 +49,16 @@ public class ThreatBlocklistNodeSpec {
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public EntryCounts getEntries() { return entries; }
     public void setEntries(EntryCounts entries) { this.entries = entries; }
-    public String getLastPull() { return lastPull; }
-    public void setLastPull(String lastPull) { this.lastPull = lastPull; }
-    public String getLastPullResult() { return lastPullResult; }
-    public void setLastPullResult(String lastPullResult) { this.lastPullResult = lastPullResult; }
+    public String getListDigest() { return listDigest; }
+    public void setListDigest(String listDigest) { this.listDigest = listDigest; }
+    public String getLastResult() { return lastResult; }
+    public void setLastResult(String lastResult) { this.lastResult = lastResult; }
     public String getLastApply() { return lastApply; }
     public void setLastApply(String lastApply) { this.lastApply = lastApply; }
-    public String getLastReport() { return lastReport; }
-    public void setLastReport(String lastReport) { this.lastReport = lastReport; }
+    public java.util.List<BlockedSource> getBlockedSources() { return blockedSources; }
+    public void setBlockedSources(java.util.List<BlockedSource> blockedSources) { this.blockedSources = blockedSources; }
+    public String getBlockedSourcesUntil() { return blockedSourcesUntil; }
+    public void setBlockedSourcesUntil(String blockedSourcesUntil) { this.blockedSourcesUntil = blockedSourcesUntil; }
     public Long getRollbacks() { return rollbacks; }
     public void setRollbacks(Long rollbacks) { this.rollbacks = rollbacks; }
     public Long getBlockedPackets() { return blockedPackets; }

@@ -26,11 +26,19 @@ public class ThreatBlocklistStatus {
     private NodeCounts nodes;
     private EntryCounts entries;
 
-    @JsonPropertyDescription("The most recent successful pull on any node.")
+    @JsonPropertyDescription("The hub's most recent successful pull.")
     private String lastPull;
 
-    @JsonPropertyDescription("The most recent report of blocked addresses sent by any node.")
+    @JsonPropertyDescription("The hub's most recent report of blocked addresses to SikkerAPI.")
     private String lastReport;
+
+    @io.fabric8.generator.annotation.Nullable
+    @JsonPropertyDescription("The list the hub published for the nodes, and how many nodes enforce it.")
+    private ListStatus list;
+
+    @io.fabric8.generator.annotation.Nullable
+    @JsonPropertyDescription("The hub's last report round to SikkerAPI (every node's blocked attackers, each once).")
+    private ReportStatus reporting;
 
     // Nullable: server-side apply on v1.20 API servers writes null where an applied object drops a field it owned.
     @io.fabric8.generator.annotation.Nullable
@@ -56,6 +64,10 @@ public class ThreatBlocklistStatus {
     public void setLastPull(String lastPull) { this.lastPull = lastPull; }
     public String getLastReport() { return lastReport; }
     public void setLastReport(String lastReport) { this.lastReport = lastReport; }
+    public ReportStatus getReporting() { return reporting; }
+    public void setReporting(ReportStatus reporting) { this.reporting = reporting; }
+    public ListStatus getList() { return list; }
+    public void setList(ListStatus list) { this.list = list; }
     public NginxOutputStatus getNginx() { return nginx; }
     public void setNginx(NginxOutputStatus nginx) { this.nginx = nginx; }
     public List<FailingNode> getFailingNodes() { return failingNodes; }
@@ -67,7 +79,8 @@ public class ThreatBlocklistStatus {
                 && Objects.equals(conditions, s.conditions) && mode == s.mode && modeReason == s.modeReason
                 && Objects.equals(nodes, s.nodes) && Objects.equals(entries, s.entries)
                 && Objects.equals(lastPull, s.lastPull) && Objects.equals(lastReport, s.lastReport)
-                && Objects.equals(failingNodes, s.failingNodes) && Objects.equals(nginx, s.nginx);
+                && Objects.equals(failingNodes, s.failingNodes) && Objects.equals(nginx, s.nginx)
+                && Objects.equals(list, s.list) && Objects.equals(reporting, s.reporting);
     }
 
     @Override

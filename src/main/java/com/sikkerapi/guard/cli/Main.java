@@ -38,15 +38,16 @@ public final class Main {
                 return "run the node agent (as the DaemonSet does; configured by its environment)";
             }
         });
-        COMMANDS.put("publish-nginx", new Command() {
+        COMMANDS.put("hub", new Command() {
             @Override
             public int run(String[] args) {
-                return com.sikkerapi.guard.nginx.PublishCommand.main();
+                return com.sikkerapi.guard.hub.HubCommand.main();
             }
 
             @Override
             public String summary() {
-                return "run the web-tier publisher (as its Deployment does; configured by its environment)";
+                return "run the blocklist's hub: one pull for the cluster, the list published for the nodes and the"
+                        + " web tier (as its Deployment does; configured by its environment)";
             }
         });
         COMMANDS.put("cleanup", new Command() {

@@ -39,11 +39,18 @@ public final class AutoWhitelist {
         ranges.addAll(gateways(sources));
         ranges.addAll(nameservers(read(sources.resolvConf())));
         ranges.addAll(ownAddresses());
-        for (URI endpoint : endpoints) {
-            ranges.addAll(resolve(endpoint.getHost()));
-        }
+        ranges.addAll(endpoints(endpoints));
         ranges.addAll(clusterRanges);
         return ranges;
+    }
+
+    /** The addresses the endpoints' host names resolve to now. */
+    public static List<String> endpoints(Collection<URI> endpoints) {
+        List<String> addresses = new ArrayList<>();
+        for (URI endpoint : endpoints) {
+            addresses.addAll(resolve(endpoint.getHost()));
+        }
+        return addresses;
     }
 
     /** The node's default gateways, both families: what the self-test checks first. */

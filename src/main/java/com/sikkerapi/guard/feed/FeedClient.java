@@ -21,7 +21,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Downloads feeds: TLS verified (the JDK's trust store and host name check), connect and total timeouts, a cap on
  * the body size, retries with exponential backoff and jitter for what can pass (connection errors, 5xx, 429 with a
- * short Retry-After), and conditional requests so that an unchanged feed costs no quota and no apply.
+ * short Retry-After), conditional requests so that an unchanged feed costs no quota and no apply, and every URL
+ * (the first and each redirect) judged by a {@link DestinationPolicy} before it is asked.
  */
 public final class FeedClient {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
@@ -34,7 +35,7 @@ public final class FeedClient {
             Duration firstBackoff, Duration maxBackoff, Duration maxRetryAfter, String userAgent) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), Duration.ofMinutes(2),
                 256L << 20, 3, Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofMinutes(2),
-                "sikkerguard-agent");
+                "sikkerguard-hub");
     }
 
     /** What the last good download of a source said about itself, for a conditional request. */
@@ -57,14 +58,26 @@ public final class FeedClient {
     public record Failed(String reason) implements Outcome {
     }
 
+    /** Not asked at all: the destination policy refuses the URL or a redirect. */
+    public record Refused(String reason) implements Outcome {
+    }
+
+    /** Redirects followed at most, each judged by the destination policy as the first URL is. */
+    static final int MAX_REDIRECTS = 5;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
     private final HttpClient http;
     private final Settings settings;
+    private final java.util.function.Supplier<DestinationPolicy> destinations;
 
-    public FeedClient(Settings settings, Optional<SSLContext> tls) {
+    /** @param destinations asked at every fetch: the cluster's ranges it refuses may change while the hub runs */
+    public FeedClient(Settings settings, Optional<SSLContext> tls,
+            java.util.function.Supplier<DestinationPolicy> destinations) {
         this.settings = settings;
+        this.destinations = destinations;
+        // Redirects are followed here, not by the client: each hop is judged by the policy first.
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                // Redirects are followed, but never from https to http.
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                .followRedirects(HttpClient.Redirect.NEVER);
         tls.ifPresent(builder::sslContext);
         this.http = builder.build();
     }
@@ -75,22 +88,39 @@ public final class FeedClient {
      * @param headers extra request headers, e.g. Authorization; their values are never logged or returned
      */
     public Outcome fetch(URI uri, Map<String, String> headers, Validators cached, Path into) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(settings.totalTimeout())
-                .header("User-Agent", settings.userAgent()).header("Accept-Encoding", "identity");
-        headers.forEach(request::header);
-        if (cached.etag() != null) {
-            request.header("If-None-Match", cached.etag());
-        }
-        if (cached.lastModified() != null) {
-            request.header("If-Modified-Since", cached.lastModified());
-        }
         Path partial = into.resolveSibling(into.getFileName() + ".partial");
         RetryPolicy<HttpResponse<Path>> retry = HttpRetry.<Path>policy(settings.maxRetries(), settings.firstBackoff(),
                 settings.maxBackoff(), settings.maxRetryAfter(), response -> RETRYABLE.contains(response.statusCode()))
                 .abortOn(LimitedFileBody.TooLargeException.class)
                 .build();
         try {
-            HttpResponse<Path> response = Failsafe.with(retry).get(() -> send(request.build(), partial));
+            URI at = uri;
+            DestinationPolicy policy = destinations.get();
+            HttpResponse<Path> response = null;
+            for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+                String refusal = policy.refusal(at);
+                if (refusal != null) {
+                    return new Refused("refused " + (hop == 0 ? "" : "redirect from " + redacted(uri) + " to ")
+                            + redacted(at) + ": " + refusal);
+                }
+                // Credentials go to the host they were given for, never to the host of a redirect.
+                HttpRequest request = request(at, at.getHost().equalsIgnoreCase(uri.getHost()) ? headers : Map.of(),
+                        cached);
+                response = Failsafe.with(retry).get(() -> send(request, partial));
+                if (!REDIRECTS.contains(response.statusCode())) {
+                    break;
+                }
+                Optional<String> location = response.headers().firstValue("Location");
+                if (location.isEmpty()) {
+                    break;
+                }
+                URI next = at.resolve(location.get());
+                if ("https".equalsIgnoreCase(at.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                    return new Refused("refused redirect from " + redacted(at) + " to " + redacted(next)
+                            + ": never from https to plain HTTP");
+                }
+                at = next;
+            }
             int status = response.statusCode();
             if (status == 304) {
                 return new NotModified();
@@ -115,6 +145,19 @@ public final class FeedClient {
                 // Nothing to keep: a partial body is never used.
             }
         }
+    }
+
+    private HttpRequest request(URI uri, Map<String, String> headers, Validators cached) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(settings.totalTimeout())
+                .header("User-Agent", settings.userAgent()).header("Accept-Encoding", "identity");
+        headers.forEach(request::header);
+        if (cached.etag() != null) {
+            request.header("If-None-Match", cached.etag());
+        }
+        if (cached.lastModified() != null) {
+            request.header("If-Modified-Since", cached.lastModified());
+        }
+        return request.build();
     }
 
     private HttpResponse<Path> send(HttpRequest request, Path partial) throws IOException, InterruptedException {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agent's pull phase: every source of a blocklist fetched (conditionally, reusing the last body of a source
+ * The hub's pull phase: every source of a blocklist fetched (conditionally, reusing the last body of a source
  * that did not change), parsed in its format into one list, and validated. A source that fails fails the pull: a
- * list missing one of its sources is not the list the admin asked for, and the node keeps its last good one.
+ * list missing one of its sources is not the list the admin asked for, and the published list stays.
  */
 public final class FeedPuller {
     /** One source: where, how to ask, how to read it. Header values may hold credentials and are never logged. */
@@ -31,14 +31,18 @@ public final class FeedPuller {
      * @param unchanged every source answered "not modified": nothing to validate or apply
      * @param result the validation, or null when the pull failed or nothing changed
      * @param failure why the pull failed, or null
+     * @param refused the failure is a destination the policy refuses (the spec must change, not the network)
      */
-    public record Pull(boolean unchanged, ValidationResult result, String failure) {
+    public record Pull(boolean unchanged, ValidationResult result, String failure, boolean refused) {
+        Pull(boolean unchanged, ValidationResult result, String failure) {
+            this(unchanged, result, failure, false);
+        }
     }
 
     private final FeedClient client;
     private final Path cache;
 
-    /** @param cache the agent's state folder: last bodies and their validators are kept there per source */
+    /** @param cache the hub's scratch folder: last bodies and their validators are kept there per source */
     public FeedPuller(FeedClient client, Path cache) {
         this.client = client;
         this.cache = cache;
@@ -80,6 +84,9 @@ public final class FeedPuller {
             if (outcome instanceof FeedClient.Failed failed) {
                 return new Pull(false, null, source.name() + ": " + failed.reason());
             }
+            if (outcome instanceof FeedClient.Refused refused) {
+                return new Pull(false, null, source.name() + ": " + refused.reason(), true);
+            }
             if (outcome instanceof FeedClient.Fetched fetched) {
                 allUnchanged = false;
                 Files.move(fetched.body(), body, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -89,6 +96,24 @@ public final class FeedPuller {
         if (allUnchanged && !sources.isEmpty() && !revalidate) {
             return new Pull(true, null, null);
         }
+        return validate(sources, policy, previousEntries, rejected);
+    }
+
+    /**
+     * The bodies of the last pull validated again without asking any source (the whitelist or the cluster's
+     * ranges changed, not the feeds); empty when a body is not at hand (a restarted hub): then pull.
+     */
+    public java.util.Optional<Pull> revalidate(List<Source> sources, ValidationPolicy policy, long previousEntries,
+            RejectedLines rejected) throws IOException {
+        for (Source source : sources) {
+            if (!Files.exists(cache.resolve(source.name() + ".body"))) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(validate(sources, policy, previousEntries, rejected));
+    }
+
+    private Pull validate(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected) {
         ListCollector collector = new ListCollector(policy.minPrefixV4(), policy.minPrefixV6(), rejected);
         for (Source source : sources) {
             collector.beginSource(source.name());

@@ -31,6 +31,8 @@ public final class NginxPublication {
     /** Where the publisher wrote block-cidrs ({@code namespace/name}), so that it can be taken back. */
     public static final String INGRESS_TARGET_ANNOTATION = ThreatBlocklist.GROUP + "/nginx-ingress-target";
     public static final String OUTPUT_LABEL = ThreatBlocklist.GROUP + "/output";
+    /** The web-tier output's own field manager (the hub writes it), also on ingress-nginx's block-cidrs key. */
+    public static final String FIELD_MANAGER = "sikkerguard-nginx-publisher";
     public static final String HTTP_SNIPPET = "http-snippet.conf";
     public static final String SERVER_SNIPPET = "server-snippet.conf";
 
@@ -93,7 +95,7 @@ public final class NginxPublication {
         return new ConfigMapBuilder().withNewMetadata().withName(configMapName(config.blocklist(), slot))
                 .withNamespace(config.namespace())
                 .withLabels(Map.of(ThreatBlocklistNode.BLOCKLIST_LABEL, config.blocklist(), OUTPUT_LABEL, "nginx",
-                        "app.kubernetes.io/managed-by", PublishCommand.FIELD_MANAGER))
+                        "app.kubernetes.io/managed-by", FIELD_MANAGER))
                 .withAnnotations(annotations)
                 .addNewOwnerReference().withApiVersion(ThreatBlocklist.GROUP + "/" + ThreatBlocklist.VERSION)
                 .withKind("ThreatBlocklist").withName(config.blocklist()).withUid(config.uid()).endOwnerReference()
@@ -105,7 +107,7 @@ public final class NginxPublication {
      * block-cidrs), and, with a ConfigMap that no longer names a key, how that key is taken back.
      */
     public static void applyAsPublisher(KubernetesClient client, ConfigMap configMap) {
-        client.resource(configMap).fieldManager(PublishCommand.FIELD_MANAGER).forceConflicts().serverSideApply();
+        client.resource(configMap).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
     public static String statusJson(NginxOutputStatus status) {

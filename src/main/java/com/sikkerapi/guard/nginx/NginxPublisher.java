@@ -30,12 +30,12 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * One publication cycle: pull the tiers with the feed core the agents use (same parsers, same validation: special
- * ranges, whitelist, the cluster's own ranges, the growth rule), render, and write the ConfigMaps (and the
- * ingress-nginx key). Whatever fails, the last publication stays as it is; the first ConfigMap's status annotation
- * says what happened.
+ * One publication cycle of the hub's web-tier output: with one tier, the node list of the same pull; with two, each
+ * tier pulled at its own score with the same feed core (same parsers, same validation: special ranges, whitelist,
+ * the cluster's own ranges, the growth rule). Then render, and write the ConfigMaps (and the ingress-nginx key).
+ * Whatever fails, the last publication stays as it is; the first ConfigMap's status annotation says what happened.
  */
-final class NginxPublisher {
+public final class NginxPublisher {
     private static final Logger LOG = Logger.getLogger(NginxPublisher.class);
     static final String INGRESS_KEY = "block-cidrs";
 
@@ -47,7 +47,15 @@ final class NginxPublisher {
     /** Where block-cidrs was last written ({@code namespace/name}), recorded for the operator to take it back. */
     private String ingressTarget;
 
-    NginxPublisher(KubernetesClient client, Path apiKeyFile, FeedPuller blockPuller, FeedPuller challengePuller) {
+    /**
+     * The hub's node list from the same pull: the one-tier block list (same sources, same score), so the feeds are
+     * asked once. A null list with no failure means nothing changed.
+     */
+    public record NodeList(AddressSet list, long listed, String failureReason, String failure) {
+    }
+
+    public NginxPublisher(KubernetesClient client, Path apiKeyFile, FeedPuller blockPuller,
+            FeedPuller challengePuller) {
         this.client = client;
         this.apiKeyFile = apiKeyFile;
         this.blockPuller = blockPuller;
@@ -60,7 +68,8 @@ final class NginxPublisher {
         }
     }
 
-    NginxOutputStatus cycle(AgentLoop.Config config, boolean configChanged) throws IOException {
+    public NginxOutputStatus cycle(AgentLoop.Config config, boolean configChanged, NodeList nodes)
+            throws IOException {
         AgentConfig agent = config.agent();
         NginxOutputSpec spec = agent.spec().getOutputs().getNginx();
         ConfigMap first = client.configMaps().inNamespace(agent.namespace())
@@ -76,8 +85,8 @@ final class NginxPublisher {
         ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), AddressSet.of(whitelist));
         boolean twoTiers = spec.getTiers() == NginxOutputSpec.Tiers.two;
 
-        Tier block = pull(blockPuller, twoTiers ? withScore(agent.spec(), spec.getBlockScoreMinimum(), true)
-                : agent.spec(), policy, listed[0], configChanged);
+        Tier block = twoTiers ? pull(blockPuller, withScore(agent.spec(), spec.getBlockScoreMinimum(), true), policy,
+                listed[0], configChanged) : fromNodeList(nodes, policy);
         Tier challenge = twoTiers ? pull(challengePuller, withScore(agent.spec(), spec.getChallengeScoreMinimum(),
                 false), policy, listed[1], configChanged) : new Tier(AddressSet.EMPTY, 0, null, null, false);
         for (Tier tier : List.of(block, challenge)) {
@@ -91,7 +100,7 @@ final class NginxPublisher {
         }
         if (block.unchanged() || challenge.unchanged()) {
             // One tier changed, the other was not re-read: read both again so the two are from the same moment.
-            return cycle(config, true);
+            return cycle(config, true, nodes);
         }
         NginxPublication.Plan plan = NginxPublication.plan(agent, spec, block.list(), challenge.list());
         if (plan instanceof NginxPublication.DoesNotFit tooBig) {
@@ -136,6 +145,14 @@ final class NginxPublisher {
         LOG.infof("Published %d block and %d challenge networks (%d bytes)%s", blockEntries, challengeEntries,
                 fits.bytes(), ingress == null ? "" : "; ingress-nginx: " + ingress);
         return status;
+    }
+
+    private Tier fromNodeList(NodeList nodes, ValidationPolicy policy) {
+        if (nodes.failure() != null) {
+            return Tier.failed(nodes.failureReason(), nodes.failure());
+        }
+        return nodes.list() == null ? new Tier(null, listed[0], null, null, true)
+                : new Tier(nodes.list().except(policy.whitelist()), nodes.listed(), null, null, false);
     }
 
     private Tier pull(FeedPuller puller, ThreatBlocklistSpec spec, ValidationPolicy policy, long previous,

@@ -46,7 +46,18 @@ public final class PacketLogParser {
                 return Optional.empty();
             }
         }
-        return Optional.of(new BlockedPacket(address, protocol.toUpperCase(java.util.Locale.ROOT), destinationPort));
+        String proto = protocol.toUpperCase(java.util.Locale.ROOT);
+        return Optional.of(new BlockedPacket(address, proto, destinationPort, opening(fields, proto)));
+    }
+
+    /** TCP flags are words of their own ("SYN", "ACK"); ICMP echo requests are type 8, ICMPv6 ones 128. */
+    private static boolean opening(String fields, String protocol) {
+        return switch (protocol) {
+            case "TCP" -> (" " + fields + " ").contains(" SYN ") && !(" " + fields + " ").contains(" ACK ");
+            case "ICMP" -> "8".equals(field(fields, "TYPE="));
+            case "ICMPV6" -> "128".equals(field(fields, "TYPE="));
+            default -> true;
+        };
     }
 
     /** The value of {@code key} (a whole word: "SRC=" does not match inside "XSRC="), up to the next space. */

@@ -1,7 +1,6 @@
 package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.EnforcementSpec;
-import com.sikkerapi.guard.api.SikkerApiSource;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -29,13 +28,13 @@ import java.util.Map;
  * One agent per selected node, on the host's network namespace (the firewall it manages is the node's), with only
  * NET_ADMIN and NET_RAW (iptables' set match opens a raw socket): not a privileged container. The pod template holds
  * only what needs a restart to change (image, key Secret, placement); everything else reaches the running agents
- * through their ConfigMap, so spec changes roll out in seconds and never open a gap.
+ * through their ConfigMap, so spec changes roll out in seconds and never open a gap. No Secret is mounted: the
+ * agent takes its list from the hub's publication and holds no key.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
     public static final String CONTAINER = "agent";
     public static final String STATE_DIR = "/var/lib/sikkerguard";
-    public static final String API_KEY_DIR = "/etc/sikkerguard/api-key";
     /** iptables takes this lock (iptables -w); sharing the host's file serialises us with kube-proxy and the CNI. */
     public static final String XTABLES_LOCK = "/run/xtables.lock";
 
@@ -85,8 +84,6 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("NODE_NAME").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build());
-
-        mountApiKey(blocklist, 0400, volumes, mounts, env);
 
         Container agent = new ContainerBuilder()
                 .withName(CONTAINER)
@@ -156,22 +153,6 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .endTemplate()
                 .endSpec()
                 .build();
-    }
-
-    /**
-     * The SikkerAPI key as a file, never an environment variable: env leaks into /proc/<pid>/environ, crash dumps
-     * and `describe`. Shared with the web-tier publisher.
-     */
-    static void mountApiKey(ThreatBlocklist blocklist, int mode, List<Volume> volumes, List<VolumeMount> mounts,
-            List<EnvVar> env) {
-        SikkerApiSource sikkerapi = blocklist.getSpec().getSource().getSikkerapi();
-        if (sikkerapi != null) {
-            volumes.add(new VolumeBuilder().withName("api-key").withNewSecret()
-                    .withSecretName(sikkerapi.getApiKeySecretRef().getName()).withDefaultMode(mode).endSecret().build());
-            mounts.add(new VolumeMountBuilder().withName("api-key").withMountPath(API_KEY_DIR).withReadOnly(true).build());
-            env.add(new EnvVarBuilder().withName("SIKKERGUARD_API_KEY_FILE")
-                    .withValue(API_KEY_DIR + "/" + sikkerapi.getApiKeySecretRef().getKey()).build());
-        }
     }
 
     /** Without explicit tolerations the agent runs on every node, tainted ones (control planes) included. */

@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.hub.ListPublication;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -12,8 +13,9 @@ import java.util.List;
 
 /**
  * The agent's permissions, in its blocklist's namespace only. It reads its own blocklist (to tell a deletion from a
- * restart on shutdown) and its own ConfigMap, writes node reports and events, and nothing else: no Secrets (the key
- * is mounted), no other blocklists, nothing cluster-wide.
+ * restart on shutdown), its own ConfigMap and the hub's published list (the pointer watched, the parts read by
+ * name), writes node reports and events, and nothing else: no Secrets (it has no key), not the hub's record, no
+ * other blocklists, nothing cluster-wide.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public class AgentRoleDependent extends AgentDependent<Role> {
@@ -32,7 +34,11 @@ public class AgentRoleDependent extends AgentDependent<Role> {
                 new PolicyRuleBuilder().withApiGroups(ThreatBlocklist.GROUP).withResources("threatblocklists")
                         .withResourceNames(name).withVerbs("get", "list", "watch").build(),
                 new PolicyRuleBuilder().withApiGroups("").withResources("configmaps")
-                        .withResourceNames(Names.agent(blocklist)).withVerbs("get", "list", "watch").build(),
+                        .withResourceNames(Names.agent(blocklist), ListPublication.pointerName(name))
+                        .withVerbs("get", "list", "watch").build(),
+                new PolicyRuleBuilder().withApiGroups("").withResources("configmaps")
+                        .withResourceNames(ListPublication.partNames(name))
+                        .withVerbs("get").build(),
                 // Node reports are named after the node, which the Role cannot know per pod: Kubernetes RBAC has no
                 // "own object" rule. The agent only ever writes <blocklist>.<its node>.
                 new PolicyRuleBuilder().withApiGroups(ThreatBlocklist.GROUP).withResources("threatblocklistnodes")

@@ -2,6 +2,7 @@ package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.hub.ListPublication;
 import com.sikkerapi.guard.nginx.NginxPublication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * The cluster facts a blocklist depends on besides its own objects: nodes (protected addresses and which nodes
  * should run the agent), namespaces (the dry-run policy label), the API server's endpoints (never blocked), and the
- * agents' node reports and the web-tier publisher's record (folded into status). Each change re-reconciles exactly the blocklists it can affect.
+ * agents' node reports, the hub's record and the web-tier output's record (folded into status). Each change re-reconciles exactly the blocklists it can affect.
  */
 final class ClusterWatch {
     static final String NODES = "nodes";
@@ -62,14 +63,16 @@ final class ClusterWatch {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ThreatBlocklist.class, false))
                 .build();
-        // The web-tier publisher's ConfigMaps (owned by their blocklist): the first carries its status record.
+        // The hub's record of its last pull, and the web-tier output's ConfigMaps, whose first carries its record
+        // (all owned by their blocklist). Never the parts of the node list: they are large and say nothing here.
         var publications = InformerEventSourceConfiguration.from(ConfigMap.class, ThreatBlocklist.class)
                 .withName(PUBLICATIONS)
                 .withNamespacesInheritedFromController()
-                .withLabelSelector(NginxPublication.OUTPUT_LABEL + "=nginx")
+                .withLabelSelector(NginxPublication.OUTPUT_LABEL + " in (nginx," + ListPublication.RECORD_OUTPUT + ")")
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ThreatBlocklist.class, false))
                 .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getAnnotations(),
-                        before.getMetadata().getAnnotations()))
+                        before.getMetadata().getAnnotations()) || ListPublication.RECORD_OUTPUT.equals(
+                        now.getMetadata().getLabels().get(NginxPublication.OUTPUT_LABEL)))
                 .build();
         return List.of(new InformerEventSource<>(nodes, context), new InformerEventSource<>(namespaces, context),
                 new InformerEventSource<>(apiServer, context), new InformerEventSource<>(reports, context),
@@ -88,6 +91,15 @@ final class ClusterWatch {
     static ConfigMap nginxPublication(Context<ThreatBlocklist> context, ThreatBlocklist blocklist) {
         return source(context, ConfigMap.class, PUBLICATIONS).get(new ResourceID(NginxPublication.configMapName(
                 blocklist.getMetadata().getName(), 1), blocklist.getMetadata().getNamespace())).orElse(null);
+    }
+
+    /** The hub's records of its last pull and report round (null before the first), and its availability. */
+    static StatusAggregator.Hub hub(Context<ThreatBlocklist> context, ThreatBlocklist blocklist, Boolean available) {
+        ConfigMap record = source(context, ConfigMap.class, PUBLICATIONS).get(new ResourceID(
+                ListPublication.recordName(blocklist.getMetadata().getName()), blocklist.getMetadata().getNamespace()))
+                .orElse(null);
+        return new StatusAggregator.Hub(ListPublication.record(record), ListPublication.reportRecord(record),
+                available);
     }
 
     static Endpoints apiServerEndpoints(Context<ThreatBlocklist> context) {

@@ -12,20 +12,37 @@ import jakarta.enterprise.event.Observes;
 /**
  * Takes ingress-nginx's block-cidrs back when a blocklist that wrote it is deleted. Without a finalizer: the
  * operator writes nothing into the blocklists but their status (what Git holds stays Git's), so it learns of the
- * deletion from a watch instead. A deletion while the operator is down is not seen: the README says how to remove the
- * key by hand then.
+ * deletion from a watch instead, over the namespaces the operator serves (all, or those its configuration lists:
+ * an operator limited to some namespaces may watch no other). A deletion while the operator is down is not seen: the
+ * README says how to remove the key by hand then.
  */
 @ApplicationScoped
 public class IngressNginxJanitor {
-    private final KubernetesClient client;
-    private SharedIndexInformer<ThreatBlocklist> informer;
+    /** JOSDK's name for "every namespace" in quarkus.operator-sdk.namespaces. */
+    static final String ALL_NAMESPACES = "JOSDK_ALL_NAMESPACES";
 
-    public IngressNginxJanitor(KubernetesClient client) {
+    private final KubernetesClient client;
+    private final java.util.Set<String> namespaces;
+    private final java.util.List<SharedIndexInformer<ThreatBlocklist>> informers = new java.util.ArrayList<>();
+
+    public IngressNginxJanitor(KubernetesClient client,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.operator-sdk.namespaces",
+                    defaultValue = ALL_NAMESPACES) java.util.Set<String> namespaces) {
         this.client = client;
+        this.namespaces = namespaces;
     }
 
     void start(@Observes StartupEvent event) {
-        informer = client.resources(ThreatBlocklist.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        if (namespaces.contains(ALL_NAMESPACES)) {
+            informers.add(client.resources(ThreatBlocklist.class).inAnyNamespace().inform(handler(), 0));
+        } else {
+            namespaces.forEach(namespace -> informers.add(client.resources(ThreatBlocklist.class)
+                    .inNamespace(namespace).inform(handler(), 0)));
+        }
+    }
+
+    private ResourceEventHandler<ThreatBlocklist> handler() {
+        return new ResourceEventHandler<>() {
             @Override
             public void onAdd(ThreatBlocklist blocklist) {
             }
@@ -38,12 +55,10 @@ public class IngressNginxJanitor {
             public void onDelete(ThreatBlocklist blocklist, boolean finalStateUnknown) {
                 NginxTakeBack.deleted(client, blocklist);
             }
-        }, 0);
+        };
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (informer != null) {
-            informer.close();
-        }
+        informers.forEach(SharedIndexInformer::close);
     }
 }

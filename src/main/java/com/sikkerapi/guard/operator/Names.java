@@ -23,14 +23,14 @@ public final class Names {
         return ObjectNames.shorten(blocklist.getMetadata().getName() + "-agent", MAX_AGENT_NAME);
     }
 
-    /** The name shared by the web-tier publisher's Deployment, ServiceAccount, Role and RoleBinding. */
-    public static String publisher(ThreatBlocklist blocklist) {
-        return ObjectNames.shorten(blocklist.getMetadata().getName() + "-nginx-publisher", MAX_AGENT_NAME);
+    /** The name shared by the hub's Deployment, ServiceAccount, Role and RoleBinding. */
+    public static String hub(ThreatBlocklist blocklist) {
+        return ObjectNames.shorten(blocklist.getMetadata().getName() + "-hub", MAX_AGENT_NAME);
     }
 
-    /** Labels of the publisher's objects; the first two select its pod. */
-    public static Map<String, String> publisherLabels(ThreatBlocklist blocklist) {
-        return labels(blocklist, "nginx-publisher");
+    /** Labels of the hub's objects; the first two select its pod. */
+    public static Map<String, String> hubLabels(ThreatBlocklist blocklist) {
+        return labels(blocklist, "hub");
     }
 
     /** Labels on every object the operator makes for this blocklist; the first two select the agent pods. */

@@ -4,7 +4,6 @@ import com.sikkerapi.guard.api.IngressNginxTarget;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.nginx.NginxPublication;
-import com.sikkerapi.guard.nginx.PublishCommand;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,7 +72,7 @@ final class NginxTakeBack {
         try {
             ConfigMap controller = client.configMaps().inNamespace(parts[0]).withName(parts[1]).get();
             boolean ours = controller != null && controller.getMetadata().getManagedFields().stream()
-                    .anyMatch(f -> Objects.equals(f.getManager(), PublishCommand.FIELD_MANAGER)
+                    .anyMatch(f -> Objects.equals(f.getManager(), NginxPublication.FIELD_MANAGER)
                             && String.valueOf(f.getFieldsV1().getAdditionalProperties()).contains("block-cidrs"));
             if (ours) {
                 NginxPublication.applyAsPublisher(client, new ConfigMapBuilder().withNewMetadata().withName(parts[1])

@@ -12,6 +12,21 @@ public interface OperatorSettings {
 
     Cluster cluster();
 
+    Feeds feeds();
+
+    /** Where a blocklist's hub may send requests (its feeds, the SikkerAPI endpoint). */
+    interface Feeds {
+        /** Plain-HTTP feed URLs and endpoints; off, a blocklist asking for one is invalid. */
+        @WithDefault("false")
+        boolean allowPlainHttp();
+
+        /**
+         * Ranges the hub never connects to, on top of loopback, link-local and the cluster's own ranges (which it
+         * always refuses), e.g. an internal network the cluster can reach.
+         */
+        Optional<List<String>> refusedRanges();
+    }
+
     interface Agent {
         /** Where the Dockerfile installs the launcher. */
         String LAUNCHER_IN_IMAGE = "/opt/sikkerguard/bin/sikkerguard";

@@ -24,8 +24,11 @@ public final class SpecValidator {
     private SpecValidator() {
     }
 
-    /** @return the problems, each as "field: what is wrong"; empty when the spec is valid */
-    public static List<String> validate(ThreatBlocklistSpec spec) {
+    /**
+     * @param allowPlainHttp the operator allows http:// feeds and endpoints (sikkerguard.feeds.allow-plain-http)
+     * @return the problems, each as "field: what is wrong"; empty when the spec is valid
+     */
+    public static List<String> validate(ThreatBlocklistSpec spec, boolean allowPlainHttp) {
         List<String> problems = new ArrayList<>();
         if (spec == null || spec.getSource() == null) {
             problems.add("spec.source: required");
@@ -38,8 +41,12 @@ public final class SpecValidator {
         if (spec.getSource().getSikkerapi() != null && spec.getSource().getSikkerapi().getApiKeySecretRef() == null) {
             problems.add("spec.source.sikkerapi.apiKeySecretRef: required");
         }
+        if (spec.getSource().getSikkerapi() != null) {
+            checkScheme("spec.source.sikkerapi.endpoint", spec.getSource().getSikkerapi().getEndpoint(),
+                    allowPlainHttp, problems);
+        }
         if (hasFeeds) {
-            validateFeeds(spec.getSource().getFeeds(), problems);
+            validateFeeds(spec.getSource().getFeeds(), allowPlainHttp, problems);
         }
         List<String> whitelist = spec.getWhitelist() == null ? List.of() : spec.getWhitelist();
         for (int i = 0; i < whitelist.size(); i++) {
@@ -84,7 +91,14 @@ public final class SpecValidator {
         }
     }
 
-    private static void validateFeeds(List<FeedSource> feeds, List<String> problems) {
+    /** The key and the feeds travel over TLS only, unless the operator's configuration allows plain HTTP. */
+    private static void checkScheme(String field, String url, boolean allowPlainHttp, List<String> problems) {
+        if (url != null && !allowPlainHttp && !url.regionMatches(true, 0, "https://", 0, 8)) {
+            problems.add(field + ": https:// only (the operator's sikkerguard.feeds.allow-plain-http is off)");
+        }
+    }
+
+    private static void validateFeeds(List<FeedSource> feeds, boolean allowPlainHttp, List<String> problems) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < feeds.size(); i++) {
             FeedSource feed = feeds.get(i);
@@ -92,6 +106,7 @@ public final class SpecValidator {
             if (feed.getName() != null && !names.add(feed.getName())) {
                 problems.add(field + ".name: duplicate feed name " + feed.getName());
             }
+            checkScheme(field + ".url", feed.getUrl(), allowPlainHttp, problems);
             if (feed.getFormat() == FeedFormat.JSON && isBlank(feed.getJsonPath())) {
                 problems.add(field + ".jsonPath: required for format json");
             }

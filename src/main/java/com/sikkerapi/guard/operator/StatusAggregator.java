@@ -2,6 +2,8 @@ package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.EntryCounts;
 import com.sikkerapi.guard.api.FailingNode;
+import com.sikkerapi.guard.api.ListStatus;
+import com.sikkerapi.guard.api.ReportStatus;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ModeReason;
 import com.sikkerapi.guard.api.NodeCounts;
@@ -31,10 +33,22 @@ import java.util.stream.Collectors;
 public final class StatusAggregator {
     public static final String READY = "Ready";
     public static final String DEGRADED = "Degraded";
+    public static final String PUBLISHED = "Published";
     public static final Duration HEARTBEAT_INTERVAL = ThreatBlocklistNode.HEARTBEAT_INTERVAL;
     static final Duration STALE_AFTER = HEARTBEAT_INTERVAL.multipliedBy(3);
 
     private StatusAggregator() {
+    }
+
+    /**
+     * What the operator knows of the blocklist's hub.
+     *
+     * @param record the hub's record of its last pull, null before its first
+     * @param reports the hub's last report round, null before its first
+     * @param available whether the hub's Deployment has a running replica (null: not known yet)
+     */
+    public record Hub(ListStatus record, ReportStatus reports, Boolean available) {
+        public static final Hub UNKNOWN = new Hub(null, null, null);
     }
 
     /**
@@ -44,21 +58,17 @@ public final class StatusAggregator {
      */
     public static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, List<String> problems, Mode mode,
             ModeReason modeReason, Set<String> selectedNodes, int desired, Collection<ThreatBlocklistNode> reports,
-            Instant now) {
+            Hub hub, Instant now) {
+        String published = hub.record() == null ? null : hub.record().digest();
+        int onList = 0;
         long generation = AgentDependent.generation(blocklist);
         int ready = 0;
-        long v4 = 0;
-        long v6 = 0;
-        String lastPull = null;
-        String lastReport = null;
         List<FailingNode> failing = new ArrayList<>();
         for (ThreatBlocklistNode report : reports) {
             ThreatBlocklistNodeSpec node = report.getSpec();
             if (node == null || node.getNodeName() == null || !selectedNodes.contains(node.getNodeName())) {
                 continue;
             }
-            lastPull = latest(lastPull, node.getLastPull());
-            lastReport = latest(lastReport, node.getLastReport());
             boolean stale = isStale(node.getHeartbeat(), now);
             if (stale) {
                 failing.add(new FailingNode(node.getNodeName(), "AgentNotReporting",
@@ -67,12 +77,15 @@ public final class StatusAggregator {
                 failing.add(new FailingNode(node.getNodeName(),
                         Objects.requireNonNullElse(node.getLastErrorReason(), node.getPhase().name()),
                         Objects.requireNonNullElse(node.getLastErrorMessage(), "")));
-            } else if (node.getPhase() != null && node.getPhase().isHealthy()
-                    && Objects.equals(node.getObservedGeneration(), generation)) {
-                ready++;
-                if (node.getEntries() != null) {
-                    v4 = Math.max(v4, node.getEntries().v4());
-                    v6 = Math.max(v6, node.getEntries().v6());
+            } else if (node.getPhase() != null && node.getPhase().isHealthy()) {
+                boolean onPublished = published != null && published.equals(node.getListDigest());
+                if (onPublished) {
+                    onList++;
+                }
+                // Ready: the current generation, and the list the hub published (a node that took a new spec
+                // before the hub published its list is still on the way).
+                if (Objects.equals(node.getObservedGeneration(), generation) && (published == null || onPublished)) {
+                    ready++;
                 }
             }
         }
@@ -84,16 +97,42 @@ public final class StatusAggregator {
         status.setMode(mode);
         status.setModeReason(modeReason);
         status.setNodes(NodeCounts.of(desired, ready, failing.size()));
-        status.setEntries(ready > 0 ? EntryCounts.of(v4, v6) : old == null ? null : old.getEntries());
-        status.setLastPull(latest(lastPull, old == null ? null : old.getLastPull()));
-        status.setLastReport(latest(lastReport, old == null ? null : old.getLastReport()));
+        ListStatus record = hub.record();
+        String hubState = hub.available() == null ? null : hub.available() ? "Available" : "Unavailable";
+        status.setList(record == null ? null : record.withCluster(onList, hubState));
+        status.setEntries(record != null && record.entries() != null ? record.entries()
+                : old == null ? null : old.getEntries());
+        status.setLastPull(latest(record == null ? null : record.lastPull(), old == null ? null : old.getLastPull()));
+        status.setReporting(hub.reports());
+        status.setLastReport(latest(hub.reports() == null ? null : hub.reports().lastReport(),
+                old == null ? null : old.getLastReport()));
         status.setFailingNodes(failing.isEmpty() ? null
                 : failing.stream().limit(ThreatBlocklistStatus.MAX_FAILING_NODES).toList());
         List<Condition> previous = old == null || old.getConditions() == null ? List.of() : old.getConditions();
         status.setConditions(List.of(
                 carryOver(ready(problems, mode, desired, ready, failing.size(), generation), previous, now),
-                carryOver(degraded(failing, generation), previous, now)));
+                carryOver(degraded(failing, generation), previous, now),
+                carryOver(published(record, hubState, onList, desired, generation), previous, now)));
         return status;
+    }
+
+    /** Whether the hub publishes: its last pull's result, and how many nodes enforce what it published. */
+    private static Condition published(ListStatus record, String hubState, int onList, int desired, long generation) {
+        if ("Unavailable".equals(hubState)) {
+            return condition(PUBLISHED, false, "HubUnavailable", "the hub has no running replica; nodes keep "
+                    + "enforcing " + (record == null || record.version() == null ? "what they have"
+                    : "list " + record.version()), generation);
+        }
+        if (record == null || record.digest() == null) {
+            return condition(PUBLISHED, false, record == null ? "NotPublished" : record.result(),
+                    record == null ? "the hub has not published a list yet" : record.message(), generation);
+        }
+        String onIt = onList + "/" + desired + " nodes on list " + record.version();
+        if (record.failed()) {
+            return condition(PUBLISHED, false, record.result(), record.message() + "; " + onIt
+                    + " (the last published list)", generation);
+        }
+        return condition(PUBLISHED, true, record.result(), onIt, generation);
     }
 
     private static Condition ready(List<String> problems, Mode mode, int desired, int ready, int failed, long generation) {

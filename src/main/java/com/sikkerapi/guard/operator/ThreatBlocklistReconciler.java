@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -28,9 +29,9 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * ThreatBlocklist -> agent DaemonSet (with its ServiceAccount, Role, RoleBinding and ConfigMap), the web-tier
- * publisher's Deployment (with its own account) when spec.outputs.nginx is set, and the agents' node reports and
- * the publisher's record -> status. The workflow is invoked explicitly: an invalid spec must leave the agents running on the
+ * ThreatBlocklist -> agent DaemonSet (with its ServiceAccount, Role, RoleBinding and ConfigMap) and the hub's
+ * Deployment (with its own account: the one pod that pulls the feeds and holds the key); the agents' node reports,
+ * the hub's record and the web-tier output's record -> status. The workflow is invoked explicitly: an invalid spec must leave the agents running on the
  * last valid configuration, never delete or rewrite them.
  */
 @Workflow(explicitInvocation = true, dependents = {
@@ -39,10 +40,10 @@ import org.jboss.logging.Logger;
         @Dependent(type = AgentRoleBindingDependent.class),
         @Dependent(type = AgentConfigMapDependent.class),
         @Dependent(type = AgentDaemonSetDependent.class),
-        @Dependent(type = PublisherServiceAccountDependent.class, reconcilePrecondition = NginxOutputEnabled.class),
-        @Dependent(type = PublisherRoleDependent.class, reconcilePrecondition = NginxOutputEnabled.class),
-        @Dependent(type = PublisherRoleBindingDependent.class, reconcilePrecondition = NginxOutputEnabled.class),
-        @Dependent(type = PublisherDeploymentDependent.class, reconcilePrecondition = NginxOutputEnabled.class)})
+        @Dependent(type = HubServiceAccountDependent.class),
+        @Dependent(type = HubRoleDependent.class),
+        @Dependent(type = HubRoleBindingDependent.class),
+        @Dependent(type = HubDeploymentDependent.class)})
 @ControllerConfiguration(name = "threatblocklist", fieldManager = Names.FIELD_MANAGER)
 public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
     private static final Logger LOG = Logger.getLogger(ThreatBlocklistReconciler.class);
@@ -68,7 +69,7 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         Mode mode = AgentPlan.mode(blocklist, namespace);
         ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace);
         Collection<Node> nodes = ClusterWatch.nodes(context);
-        List<String> problems = SpecValidator.validate(blocklist.getSpec());
+        List<String> problems = SpecValidator.validate(blocklist.getSpec(), settings.feeds().allowPlainHttp());
         Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector());
         int desired = DesiredNodes.desiredCount(selected,
                 context.getSecondaryResource(DaemonSet.class).orElse(null));
@@ -88,7 +89,7 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
         ThreatBlocklistStatus before = blocklist.getStatus();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
-                selected, desired, reports, Instant.now());
+                selected, desired, reports, ClusterWatch.hub(context, blocklist, hubAvailable(context)), Instant.now());
         ConfigMap publication = ClusterWatch.nginxPublication(context, blocklist);
         NginxTakeBack.reconcile(context.getClient(), blocklist, publication);
         after.setNginx(NginxOutputEnabled.enabled(blocklist) && publication != null
@@ -109,6 +110,14 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         statusOnly.setSpec(null);
         statusOnly.setStatus(after);
         return UpdateControl.patchStatus(statusOnly).rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);
+    }
+
+    /** Null until the hub's Deployment has a status (just made); then whether a replica is available. */
+    private static Boolean hubAvailable(Context<ThreatBlocklist> context) {
+        return context.getSecondaryResource(Deployment.class).map(Deployment::getStatus)
+                .filter(status -> status.getObservedGeneration() != null)
+                .map(status -> status.getAvailableReplicas() != null && status.getAvailableReplicas() > 0)
+                .orElse(null);
     }
 
     private List<String> configuredRanges() {

@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sikkerapi.guard.api.AgentConfig;
 import com.sikkerapi.guard.api.EnforcementSpec;
-import com.sikkerapi.guard.api.FeedSource;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ModeReason;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistSpec;
 import com.sikkerapi.guard.feed.AutoWhitelist;
-import com.sikkerapi.guard.feed.FeedClient;
-import com.sikkerapi.guard.feed.FeedPuller;
 import com.sikkerapi.guard.firewall.LabAccess;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
-import com.sikkerapi.guard.testing.FeedServer;
+import com.sikkerapi.guard.hub.ListPublication;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.ListEncoding;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -29,42 +29,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent's cycle on the real kernel: the firewall and the self-test act in the node's namespace, the feed is
- * served on 127.0.0.1 to this JVM. The lab's "good" client doubles as the node's gateway for the self-test.
+ * The agent's cycle on the real kernel, given the hub's published list: the firewall and the self-test act in the
+ * node's namespace. The lab's "good" client doubles as the node's gateway for the self-test; the node's routes and
+ * resolv.conf are fixture files naming it, so the auto-whitelist protects it as it would a real gateway.
  */
 @Tag("kernel")
 class AgentLoopKernelTest {
-    private static final FeedClient.Settings FAST = new FeedClient.Settings(Duration.ofSeconds(2),
-            Duration.ofSeconds(5), 1 << 20, 0, Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofSeconds(1), "test");
-
     @TempDir
     Path state;
 
-    private FeedServer feed;
     private LabAccess lab;
+    private AutoWhitelist.Sources facts;
 
     @BeforeEach
-    void start() {
+    void start() throws IOException {
         lab = new LabAccess();
-        feed = new FeedServer(null);
+        // A default route through the lab's "good" client (100.128.2.2, little-endian hex), and no DNS server.
+        Path routes = Files.writeString(state.resolve("route"), "Iface\tDestination\tGateway\tFlags\n"
+                + "eth0\t00000000\t02028064\t0003\t0\t0\t0\t00000000\t0\t0\t0\n");
+        Path resolv = Files.writeString(state.resolve("resolv.conf"), "");
+        facts = new AutoWhitelist.Sources(routes, state.resolve("no-ipv6-routes"), resolv);
     }
 
     @AfterEach
     void stop() {
-        feed.close();
         lab.close();
     }
 
-    private AgentLoop.Config config(Mode mode, boolean autoWhitelist) {
+    private static AgentLoop.Config config(Mode mode, boolean autoWhitelist, String... protectedRanges) {
         ThreatBlocklistSpec spec = new ThreatBlocklistSpec();
-        FeedSource source = new FeedSource();
-        source.setName("test");
-        source.setUrl(feed.url());
-        spec.getSource().setFeeds(List.of(source));
         spec.getSafety().setAutoWhitelist(autoWhitelist);
         AgentConfig agent = new AgentConfig("edge", "security", "uid", 1, mode,
                 mode == Mode.DryRun ? ModeReason.SpecDryRun : ModeReason.Spec, spec);
-        return new AgentLoop.Config(agent, List.of());
+        return new AgentLoop.Config(agent, List.of(protectedRanges));
     }
 
     private IpsetFirewall firewall() {
@@ -72,64 +69,96 @@ class AgentLoopKernelTest {
     }
 
     private AgentLoop loop(String gateway) {
-        return new AgentLoop(firewall(), new FeedPuller(new FeedClient(FAST, Optional.empty()), state.resolve("feeds")),
-                new LastGoodList(state), state.resolve("no-key"), AutoWhitelist.Sources.NODE,
+        return new AgentLoop(firewall(), new LastGoodList(state), facts, List.of(),
                 endpoints -> new SelfTest(lab.node().commands(), List.of(gateway), List.of()), new AgentMetrics());
     }
 
-    private static String list(String... addresses) {
-        return String.join("\n", addresses) + "\n45.1.1.0/24\n45.1.2.0/24\n";
+    /** The hub's publication of these addresses, with two networks of filler. */
+    private static Optional<ListPublication.Loaded> published(String... addresses) {
+        List<String> entries = new ArrayList<>(List.of(addresses));
+        entries.addAll(List.of("45.1.1.0/24", "45.1.2.0/24"));
+        AddressSet list = AddressSet.of(entries);
+        String digest = ListEncoding.digest(ListEncoding.encode(list));
+        return Optional.of(new ListPublication.Loaded(new ListPublication.Pointer(digest, 'a', 1, entries.size()),
+                list));
     }
 
     @Test
-    void enforcesAndAfterARebootRestoresTheLastGoodListBeforeAnyPull() throws IOException {
-        feed.set(list(LabAccess.ATTACKER));
+    void enforcesAndAfterARebootRestoresTheLastGoodListBeforeAnyContact() throws IOException {
         AgentLoop.Config config = config(Mode.Enforcing, false);
         config.spec().getEnforcement().setHook(EnforcementSpec.Hook.INPUT);
-        AgentLoop.Outcome first = loop(LabAccess.GOOD).cycle(config, false);
+        var list = published(LabAccess.ATTACKER);
+        AgentLoop.Outcome first = loop(LabAccess.GOOD).cycle(config, list);
         assertThat(first.phase()).isEqualTo(NodePhase.Enforcing);
+        assertThat(first.result()).isEqualTo("Applied");
+        assertThat(first.digest()).isEqualTo(list.get().digest());
         assertThat(first.entries().v4()).isEqualTo(3);
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
 
         firewall().remove(); // the reboot: the kernel forgets, the node's disk does not
-        feed.down();         // and the feed is down, and so is the API server: no configuration yet
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
         AgentLoop restarted = loop(LabAccess.GOOD);
-        assertThat(restarted.restore()).hasValueSatisfying(
-                outcome -> assertThat(outcome.pullResult()).isEqualTo("Restored"));
+        assertThat(restarted.restore()).hasValueSatisfying(outcome -> {
+            assertThat(outcome.result()).isEqualTo("Restored");
+            assertThat(outcome.digest()).isEqualTo(list.get().digest());
+        });
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
         assertThat(lab.node().run("iptables-nft", "-S", "INPUT").output())
                 .as("enforced with the hook it had, read from the node's disk").contains("SIKKERGUARD");
-        AgentLoop.Outcome down = restarted.cycle(config, false);
-        assertThat(down.phase()).isEqualTo(NodePhase.Degraded);
-        assertThat(down.errorReason()).isEqualTo("PullFailed");
-        assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("the last good list stays").isFalse();
+        AgentLoop.Outcome unpublished = restarted.cycle(config, Optional.empty());
+        assertThat(unpublished.phase()).as("the API server or the hub away: the list stays")
+                .isEqualTo(NodePhase.Enforcing);
+        AgentLoop.Outcome same = restarted.cycle(config, list);
+        assertThat(same.result()).as("the restored list is the published one").isEqualTo("Unchanged");
+        assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
     }
 
     @Test
-    void aListThatCutsOffTheGatewayIsRolledBack() throws IOException {
+    void aListThatCutsOffTheGatewayIsRolledBackAndNotTriedAgain() throws IOException {
         AgentLoop loop = loop(LabAccess.GOOD);
-        feed.set(list(LabAccess.ATTACKER));
-        loop.cycle(config(Mode.Enforcing, false), false);
+        loop.cycle(config(Mode.Enforcing, false), published(LabAccess.ATTACKER));
         // The next list lists the node's gateway (the auto-whitelist, which would protect it, is off for this test).
-        feed.set(list(LabAccess.ATTACKER, LabAccess.GOOD));
+        var bad = published(LabAccess.ATTACKER, LabAccess.GOOD);
         long start = System.nanoTime();
-        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, false), false);
+        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, false), bad);
         System.out.printf("rollback cycle took %d ms%n", (System.nanoTime() - start) / 1_000_000);
         assertThat(outcome.rolledBack()).isTrue();
         assertThat(outcome.errorReason()).isEqualTo("SelfTestFailed");
         assertThat(outcome.errorMessage()).contains("gateway " + LabAccess.GOOD);
         assertThat(outcome.phase()).isEqualTo(NodePhase.Degraded);
+        assertThat(outcome.digest()).as("still the old list").isNotEqualTo(bad.get().digest());
         assertThat(lab.good().ping(LabAccess.NODE_G)).as("the gateway is reachable again").isTrue();
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("the old list is live again").isFalse();
         assertThat(state.resolve("rejected.txt")).content().contains(LabAccess.GOOD);
+
+        AgentLoop.Outcome again = loop.cycle(config(Mode.Enforcing, false), bad);
+        assertThat(again.rolledBack()).as("the same inputs are not applied again").isFalse();
+        assertThat(again.errorReason()).isEqualTo("SelfTestFailed");
+        assertThat(lab.good().ping(LabAccess.NODE_G)).isTrue();
+    }
+
+    @Test
+    void theNodesOwnGatewayAndTheClustersRangesAreLeftOutOfThePublishedList() throws IOException {
+        AgentLoop loop = loop(LabAccess.GOOD);
+        var list = published(LabAccess.ATTACKER, LabAccess.GOOD);
+        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, true), list);
+        assertThat(outcome.result()).isEqualTo("Applied");
+        assertThat(outcome.digest()).isEqualTo(list.get().digest());
+        assertThat(lab.good().ping(LabAccess.NODE_G)).as("the gateway, listed by the hub, is not blocked").isTrue();
+        assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
+
+        // The operator adds a protected range: applied at once, without a new list from the hub.
+        AgentLoop.Outcome protectedNow = loop.cycle(config(Mode.Enforcing, true, "100.128.1.0/24"), list);
+        assertThat(protectedNow.result()).isEqualTo("Applied");
+        assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
+        assertThat(loop.cycle(config(Mode.Enforcing, true, "100.128.1.0/24"), list).result())
+                .as("nothing changed: nothing applied").isEqualTo("Unchanged");
     }
 
     @Test
     void aCheckThatFailedBeforeTheSwapDoesNotRollBack() throws IOException {
         AgentLoop loop = loop("100.128.2.99"); // a gateway that never answers: an outage, not the list's fault
-        feed.set(list(LabAccess.ATTACKER));
-        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, false), false);
+        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, false), published(LabAccess.ATTACKER));
         assertThat(outcome.rolledBack()).isFalse();
         assertThat(outcome.phase()).isEqualTo(NodePhase.Enforcing);
         assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
@@ -138,8 +167,8 @@ class AgentLoopKernelTest {
     @Test
     void dryRunChangesNothingOnTheNode() throws IOException {
         String before = lab.snapshot();
-        feed.set(list(LabAccess.ATTACKER));
-        AgentLoop.Outcome outcome = loop(LabAccess.GOOD).cycle(config(Mode.DryRun, false), false);
+        AgentLoop.Outcome outcome = loop(LabAccess.GOOD).cycle(config(Mode.DryRun, false),
+                published(LabAccess.ATTACKER));
         assertThat(outcome.phase()).isEqualTo(NodePhase.DryRun);
         assertThat(outcome.entries().v4()).isEqualTo(3);
         assertThat(lab.snapshot()).isEqualTo(before);
@@ -150,26 +179,8 @@ class AgentLoopKernelTest {
     void switchingToDryRunTakesTheRulesAway() throws IOException {
         String before = lab.snapshot();
         AgentLoop loop = loop(LabAccess.GOOD);
-        feed.set(list(LabAccess.ATTACKER));
-        loop.cycle(config(Mode.Enforcing, false), false);
-        loop.cycle(config(Mode.DryRun, false), true);
+        loop.cycle(config(Mode.Enforcing, false), published(LabAccess.ATTACKER));
+        loop.cycle(config(Mode.DryRun, false), published(LabAccess.ATTACKER));
         assertThat(lab.snapshot()).isEqualTo(before);
-    }
-
-    @Test
-    void aRefusedListKeepsTheLastGoodOne() throws IOException {
-        AgentLoop loop = loop(LabAccess.GOOD);
-        feed.set(list(LabAccess.ATTACKER));
-        loop.cycle(config(Mode.Enforcing, false), false);
-        StringBuilder tripled = new StringBuilder(list(LabAccess.ATTACKER));
-        for (int i = 0; i < 20; i++) {
-            tripled.append("45.2.").append(i).append(".0/24\n");
-        }
-        feed.set(tripled.toString());
-        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, false), false);
-        assertThat(outcome.errorReason()).isEqualTo("ListRejected");
-        assertThat(outcome.errorMessage()).contains("more than 2.0 times");
-        assertThat(outcome.entries().v4()).isEqualTo(3);
-        assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
     }
 }

@@ -7,6 +7,7 @@ import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.firewall.LabAccess;
 import com.sikkerapi.guard.testing.FeedServer;
+import com.sikkerapi.guard.testing.InProcessHub;
 import com.sikkerapi.guard.testing.Manifests;
 import com.sikkerapi.guard.testing.NetNs;
 import com.sikkerapi.guard.testing.RealApiServerProfile;
@@ -67,6 +68,8 @@ class AgentOnRealApiServerKernelTest {
         return agent(lab, "agent-e2e", node);
     }
 
+    private InProcessHub hub;
+
     @Test
     void aNodeThatIsNoLongerSelectedIsLeftCleanWhenItsAgentStops() throws Exception {
         try (FeedServer feed = new FeedServer(LabAccess.ATTACKER + "\n45.9.9.0/24\n");
@@ -85,6 +88,7 @@ class AgentOnRealApiServerKernelTest {
             cluster.apply(spec.formatted(feed.url(), "deselect"));
             await().atMost(RealCluster.WAIT).until(() -> cluster.client().configMaps().inNamespace("deselect")
                     .withName("edge-agent").get() != null);
+            hub = InProcessHub.start(cluster.server(), "deselect", "edge", state, null);
             AgentCommand agent = agent(lab, "deselect", "deselect-node");
             Thread thread = new Thread(agent::run);
             thread.start();
@@ -98,6 +102,10 @@ class AgentOnRealApiServerKernelTest {
             agent.shutdown();
             thread.join(20_000);
             assertThat(lab.snapshot()).isEqualTo(before);
+        } finally {
+            if (hub != null) {
+                hub.close();
+            }
         }
     }
 
@@ -126,6 +134,7 @@ class AgentOnRealApiServerKernelTest {
             cluster.apply(spec);
             await().atMost(RealCluster.WAIT).until(() -> cluster.client().configMaps().inNamespace("agent-e2e")
                     .withName("edge-agent").get() != null);
+            hub = InProcessHub.start(cluster.server(), "agent-e2e", "edge", state, null);
 
             AgentCommand first = agent(lab, "agent-e2e-node");
             Thread thread = new Thread(first::run);
@@ -137,8 +146,11 @@ class AgentOnRealApiServerKernelTest {
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
             assertThat(report("agent-e2e-node").getMetadata().getManagedFields())
                     .anyMatch(f -> f.getManager().equals(NodeReporter.FIELD_MANAGER));
-            cluster.awaitBlocklist("agent-e2e", "edge", b -> "1/1".equals(b.getStatus().getNodes().summary())
-                    && b.getStatus().getEntries().total() == 2);
+            var enforced = cluster.awaitBlocklist("agent-e2e", "edge", b -> "1/1".equals(
+                    b.getStatus().getNodes().summary()) && b.getStatus().getEntries().total() == 2
+                    && b.getStatus().getList() != null && Integer.valueOf(1).equals(b.getStatus().getList().nodesOnList()));
+            assertThat(report("agent-e2e-node").getSpec().getListDigest()).as("the node enforces what the hub published")
+                    .isEqualTo(enforced.getStatus().getList().digest());
 
             // A spec change reaches the node without a restart: whitelisting the attacker lets it in again.
             cluster.apply(spec + "  whitelist: ['" + LabAccess.ATTACKER + "']\n");
@@ -156,7 +168,7 @@ class AgentOnRealApiServerKernelTest {
             // The successor restores first, then pulls: its report shows either step.
             await().atMost(RealCluster.WAIT).ignoreExceptions().until(() -> {
                 var reported = report("agent-e2e-node").getSpec();
-                return "Restored".equals(reported.getLastPullResult())
+                return "Restored".equals(reported.getLastResult())
                         || Long.valueOf(3).equals(reported.getObservedGeneration());
             });
             assertThat(lab.node().run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
@@ -169,6 +181,10 @@ class AgentOnRealApiServerKernelTest {
             secondThread.join(20_000);
             assertThat(lab.snapshot()).isEqualTo(before);
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isTrue();
+        } finally {
+            if (hub != null) {
+                hub.close();
+            }
         }
     }
 }

@@ -100,16 +100,16 @@ class HealthServerTest {
     void readyOnlyOnceTheNodeHoldsTheListAndNotReadyAtTheFirstFailedCycle() {
         AgentHealth health = new AgentHealth();
         assertThat(health.problem(Instant.now())).as("starting").contains("no list applied or restored yet");
-        AgentLoop.Outcome ok = new AgentLoop.Outcome(NodePhase.Enforcing, EntryCounts.of(3, 1), "Success", null,
-                null, false);
-        AgentLoop.Outcome failed = AgentLoop.Outcome.error(NodePhase.Degraded, EntryCounts.of(3, 1), "Failed",
-                "PullFailed", "HTTP 503");
+        AgentLoop.Outcome ok = new AgentLoop.Outcome(NodePhase.Enforcing, EntryCounts.of(3, 1), "d1", "Applied",
+                null, null, false);
+        AgentLoop.Outcome failed = AgentLoop.Outcome.error(NodePhase.Degraded, EntryCounts.of(3, 1), "d1",
+                "ApplyFailed", "ipset restore: exit 1");
         health.cycle(failed, Mode.Enforcing);
-        assertThat(health.problem(Instant.now())).contains("cycles have failed", "PullFailed: HTTP 503");
+        assertThat(health.problem(Instant.now())).contains("cycles have failed", "ApplyFailed: ipset restore");
         health.cycle(ok, Mode.Enforcing);
         assertThat(health.problem(Instant.now())).isNull();
         health.cycle(failed, Mode.Enforcing);
-        assertThat(health.problem(Instant.now())).as("at once, not after a grace period").contains("PullFailed");
+        assertThat(health.problem(Instant.now())).as("at once, not after a grace period").contains("ApplyFailed");
         health.cycle(ok, Mode.Enforcing);
         assertThat(health.problem(Instant.now())).isNull();
         assertThat(health.live(Instant.now().plus(Duration.ofMinutes(14)))).isTrue();
@@ -123,10 +123,11 @@ class HealthServerTest {
         ThreatBlocklistNodeSpec report = new ThreatBlocklistNodeSpec();
         report.setPhase(NodePhase.Enforcing);
         report.setEntries(EntryCounts.of(3, 1));
-        report.setLastPull("2026-11-23T07:00:00Z");
-        String json = health.statusJson(report, 12, 4, Instant.now());
+        report.setLastApply("2026-11-23T07:00:00Z");
+        report.setListDigest("d1");
+        String json = health.statusJson(report, 12, Instant.now());
         assertThat(json).contains("\"status\" : \"ok\"", "\"dryRun\" : false", "\"v4\" : 3", "\"v6\" : 1",
-                "\"lastPull\" : \"2026-11-23T07:00:00Z\"", "\"blockedPacketsSampled\" : 12", "\"reportedIps\" : 4",
-                "\"uptimeSeconds\"");
+                "\"lastApply\" : \"2026-11-23T07:00:00Z\"", "\"listDigest\" : \"d1\"",
+                "\"blockedPacketsSampled\" : 12", "\"uptimeSeconds\"");
     }
 }

@@ -7,21 +7,35 @@ import com.sikkerapi.guard.feed.PlainTextParser;
 import com.sikkerapi.guard.feed.RejectedLines;
 import com.sikkerapi.guard.feed.ValidationPolicy;
 import com.sikkerapi.guard.feed.ValidationResult;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.ListEncoding;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Run in a child JVM with the agent's flags: what the agent holds with a list of a million entries (the Kubernetes
- * client with its event loop started, the validated list, the last good list read back). Prints VmRSS and VmHWM.
+ * Run in a child JVM with the agent's flags: what the agent holds with a published list of a million entries.
+ * {@code encode FEED OUT} plays the hub (parse, validate, encode: not the agent's work, so not in its process);
+ * {@code agent OUT} plays the agent: the Kubernetes client with its event loop started, the published bytes
+ * decoded, the last good list written and read back. Prints VmRSS and VmHWM.
  */
 public final class AgentMemoryProbe {
     private AgentMemoryProbe() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("encode")) {
+            ListCollector collector = new ListCollector(8, 32, RejectedLines.IGNORE);
+            try (InputStream in = Files.newInputStream(Path.of(args[1]))) {
+                new PlainTextParser().parse(in, collector);
+            }
+            var result = (ValidationResult.Accepted) ListValidator.validate(collector, ValidationPolicy.DEFAULTS, -1);
+            Files.write(Path.of(args[2]), ListEncoding.encode(result.blocked()));
+            return;
+        }
         try (KubernetesClient client = AgentCommand.kubernetesClient(new ConfigBuilder()
                 .withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).withRequestRetryBackoffLimit(0).build())) {
             try {
@@ -29,14 +43,13 @@ public final class AgentMemoryProbe {
             } catch (RuntimeException expected) {
                 // Nothing listens there; the point is a started client, as in the agent.
             }
-            ListCollector collector = new ListCollector(8, 32, RejectedLines.IGNORE);
-            try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-                new PlainTextParser().parse(in, collector);
-            }
-            var result = (ValidationResult.Accepted) ListValidator.validate(collector, ValidationPolicy.DEFAULTS, -1);
+            byte[] encoded = Files.readAllBytes(Path.of(args[1]));
+            AddressSet list = ListEncoding.decode(ListEncoding.join(List.of(encoded), ListEncoding.digest(encoded)));
+            encoded = null;
             Path state = Files.createTempDirectory("probe");
             var saved = new com.sikkerapi.guard.agent.LastGoodList(state);
-            saved.save(result.blocked(), collector.entries(), new com.sikkerapi.guard.api.EnforcementSpec());
+            saved.save(new com.sikkerapi.guard.agent.LastGoodList.Saved(list, "probe", "probe",
+                    new com.sikkerapi.guard.api.EnforcementSpec()));
             var again = saved.load().orElseThrow();
             FirewallBench.deleteTree(state);
             System.gc();
@@ -45,7 +58,7 @@ public final class AgentMemoryProbe {
                     System.out.println(line.replaceAll("\\s+", " "));
                 }
             }
-            System.out.println("entries " + result.blocked().cidrCountV4() + " / " + again.list().cidrCountV4());
+            System.out.println("entries " + list.cidrCountV4() + " / " + again.list().cidrCountV4());
         }
     }
 }

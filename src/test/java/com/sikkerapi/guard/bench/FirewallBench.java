@@ -77,7 +77,7 @@ public final class FirewallBench {
                 server.start();
                 IpsetFirewall firewall = new IpsetFirewall(node.commands(), Naming.of("bench", "e2e"),
                         IptablesFlavour.NFT, work.resolve("state"));
-                FeedPuller puller = new FeedPuller(new FeedClient(FeedClient.Settings.DEFAULTS, Optional.empty()),
+                FeedPuller puller = new FeedPuller(new FeedClient(FeedClient.Settings.DEFAULTS, Optional.empty(), () -> com.sikkerapi.guard.feed.DestinationPolicy.ANY),
                         work.resolve("feeds"));
                 List<FeedPuller.Source> sources = List.of(new FeedPuller.Source("bench",
                         URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/feed"), Map.of(), "plain"));

@@ -36,7 +36,7 @@ class LauncherHelpTest {
         assertThat(help.exit()).isZero();
         List<String> names = help.stdout().lines().filter(l -> l.startsWith("  ")).map(l -> l.strip().split(" ")[0])
                 .toList();
-        assertThat(names).contains("operator", "agent", "validate", "health", "cleanup", "publish-nginx", "version");
+        assertThat(names).contains("operator", "agent", "validate", "health", "cleanup", "hub", "version");
         for (String name : names) {
             Run usage = run(name, "--help");
             assertThat(usage.exit()).as("sikkerguard %s --help", name).isZero();

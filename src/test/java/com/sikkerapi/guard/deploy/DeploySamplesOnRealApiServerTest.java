@@ -23,11 +23,19 @@ import org.junit.jupiter.api.Test;
 class DeploySamplesOnRealApiServerTest {
     private final RealCluster cluster = new RealCluster();
 
-    private DaemonSet daemonSet(String namespace, String name) {
+    private <T> T object(Class<T> type, String kind, String namespace, String name) {
         String json = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-                () -> cluster.server().kubectl("-n", namespace, "get", "daemonset", name, "-o", "json"),
+                () -> cluster.server().kubectl("-n", namespace, "get", kind, name, "-o", "json"),
                 r -> r.exit() == 0).stdout();
-        return Serialization.unmarshal(json, DaemonSet.class);
+        return Serialization.unmarshal(json, type);
+    }
+
+    private DaemonSet daemonSet(String namespace, String name) {
+        return object(DaemonSet.class, "daemonset", namespace, name);
+    }
+
+    private io.fabric8.kubernetes.api.model.apps.Deployment deployment(String namespace, String name) {
+        return object(io.fabric8.kubernetes.api.model.apps.Deployment.class, "deployment", namespace, name);
     }
 
     @Test
@@ -45,7 +53,10 @@ class DeploySamplesOnRealApiServerTest {
         assertThat(agent.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN", "NET_RAW");
         assertThat(agent.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(agent.getEnv()).noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
-        assertThat(pod.getVolumes()).anyMatch(v -> v.getSecret() != null
+        assertThat(pod.getVolumes()).as("the key is the hub's alone").noneMatch(v -> v.getSecret() != null);
+        PodSpec hub = deployment("sikkerguard", "sikkerapi-hub").getSpec().getTemplate().getSpec();
+        assertThat(hub.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+        assertThat(hub.getVolumes()).anyMatch(v -> v.getSecret() != null
                 && v.getSecret().getSecretName().equals("sikkerapi-key"));
 
         PodSpec edge = daemonSet("sikkerguard", "firehol-level1-agent").getSpec().getTemplate().getSpec();

@@ -18,7 +18,8 @@ import org.awaitility.Awaitility;
 
 /**
  * `make demo`: the product on a real cluster on this machine ({@link RealNodes}): its image on real kubelets, the
- * operator as its Deployment's pod, the agents as DaemonSet pods on three nodes. Every step waits for what it shows
+ * operator as its Deployment's pod, the blocklist's hub (the one puller) as its Deployment's pod, the agents as
+ * DaemonSet pods on three nodes, all on the same list digest. Every step waits for what it shows
  * and fails the demo when it does not come; everything it started is stopped on exit, on Ctrl-C and on failure.
  * The end-to-end test (RealNodesKernelTest) checks the same and more with assertions.
  */
@@ -79,13 +80,23 @@ public final class Demo {
         say(step("kubectl apply --server-side -f -   (SikkerAPI's blacklist, score 50 or more)"));
         say(blocklist.substring(blocklist.indexOf("apiVersion: guard")).stripTrailing());
         product.apply(blocklist);
-        say(step("kubectl get threatblocklists -A, until every node is Ready"));
-        watch(product, NAMESPACE, EDGE, b -> ready(b, NODES));
-        say(step("kubectl get pods -A -o wide: the operator's pod and an agent pod on every node, Ready"));
+        say(step("kubectl get threatblocklists -A, until every node is Ready on the list the hub published"));
+        watch(product, NAMESPACE, EDGE, b -> ready(b, NODES) && b.getStatus().getList() != null
+                && Integer.valueOf(NODES).equals(b.getStatus().getList().nodesOnList()));
+        say(step("kubectl get pods -A -o wide: the operator's pod, the blocklist's hub (pod network) and an agent pod"
+                + " on every node (host network), Ready"));
         product.kubectl("-n", NAMESPACE, "rollout", "status", "daemonset/" + EDGE + "-agent", "--timeout=120s");
         say(product.kubectl("get", "pods", "-A", "-o", "wide").stripTrailing());
-        say(first(product.agentLog(NAMESPACE, EDGE, 1), "Enforcing"));
-        say(product.kubectl("-n", NAMESPACE, "get", "threatblocklistnodes").stripTrailing());
+        say(step("The hub pulled once for the cluster and published the list by its digest; the agents hold no key"));
+        say("SikkerAPI blacklist requests so far: " + product.api().blacklistRequests() + " (one hub, " + NODES
+                + " nodes)");
+        say("hub: " + first(product.hubLog(NAMESPACE, EDGE), "Published "));
+        say(product.kubectl("-n", NAMESPACE, "get", "configmaps", "-l", "guard.sikkerapi.com/blocklist=" + EDGE,
+                "-L", "guard.sikkerapi.com/output").stripTrailing());
+        say("agent on " + KubeCluster.nodeName(1) + ": " + first(product.agentLog(NAMESPACE, EDGE, 1), "Enforcing"));
+        say(product.kubectl("-n", NAMESPACE, "get", "threatblocklistnodes", "-o",
+                "custom-columns=NAME:.metadata.name,PHASE:.spec.phase,ENTRIES:.spec.entries.total,"
+                        + "LIST:.spec.listDigest").stripTrailing());
 
         var node1 = product.cluster().node(1);
         say(step("In " + KubeCluster.nodeName(1) + ": the jump rule, the chain, and the set"));

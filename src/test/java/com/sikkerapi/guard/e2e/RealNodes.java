@@ -22,9 +22,9 @@ import java.util.function.Predicate;
 
 /**
  * The product on a real cluster ({@link KubeCluster}): `kubectl apply -k` of deploy/ through an overlay that names
- * the local image (as a user names their registry's), the operator as its Deployment's pod, the agents as its
- * DaemonSets' pods on real kubelets, and SikkerAPI on loopback (FireHOL level1 and an attacker per node) exposed to
- * the nodes. `make demo` and the end-to-end test run on this. Closing it stops everything it started.
+ * the local image (as a user names their registry's), the operator as its Deployment's pod, each blocklist's hub as
+ * its Deployment's pod and its agents as its DaemonSet's pods on real kubelets, and SikkerAPI on loopback (FireHOL
+ * level1 and an attacker per node) exposed to the cluster (plain HTTP, which the overlay allows). `make demo` and the end-to-end test run on this. Closing it stops everything it started.
  */
 final class RealNodes implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(120);
@@ -60,7 +60,7 @@ final class RealNodes implements AutoCloseable {
         endpoint = "http://" + cluster.expose(api.port());
         say.accept("every node Ready " + cluster.startSeconds() + " s after the start");
         say.accept(kubectl("get", "nodes", "-o", "wide").stripTrailing());
-        say.accept(step("SikkerAPI at " + endpoint + " (this machine's loopback, exposed to the nodes): FireHOL level1 "
+        say.accept(step("SikkerAPI at " + endpoint + " (this machine's loopback, exposed to the pods; the nodes have no route to it): FireHOL level1 "
                 + "from the test resources (" + api.listed(0) + " entries, bogons and private ranges included, each "
                 + "with a score), and each node's attacker"));
     }
@@ -91,6 +91,7 @@ final class RealNodes implements AutoCloseable {
                                     env:
                                       - {name: SIKKERGUARD_CLUSTER_SERVICE_CIDRS, value: "%s"}
                                       - {name: SIKKERGUARD_AGENT_BLOCKED_LOG_INTERVAL, value: 2s}
+                                      - {name: SIKKERGUARD_FEEDS_ALLOW_PLAIN_HTTP, value: "true"}
                                       - {name: QUARKUS_LOG_CATEGORY__COM_SIKKERAPI_GUARD_OPERATOR__LEVEL, value: DEBUG}
                     """.formatted(KubeCluster.SERVICE_CIDR));
         } catch (IOException e) {
@@ -157,6 +158,19 @@ final class RealNodes implements AutoCloseable {
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElse(null);
     }
 
+    /** The blocklist's hub pod (its Deployment's, by its labels), or null. */
+    Pod hubPod(String namespace, String blocklist) {
+        return client.pods().inNamespace(namespace).withLabel(com.sikkerapi.guard.operator.Names.BLOCKLIST_LABEL,
+                blocklist).withLabel("app.kubernetes.io/name", "sikkerguard-hub").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElse(null);
+    }
+
+    /** The hub's log, from the kubelet. */
+    String hubLog(String namespace, String blocklist) {
+        Pod pod = hubPod(namespace, blocklist);
+        return pod == null ? "" : cluster.kubectl("-n", namespace, "logs", pod.getMetadata().getName()).stdout();
+    }
+
     /** The agent's log on node K, from the kubelet (kubectl logs). */
     String agentLog(String namespace, String blocklist, int node) {
         Pod pod = agentPod(namespace, blocklist, node);
@@ -186,9 +200,18 @@ final class RealNodes implements AutoCloseable {
 
     /** kubectl auth can-i as the agent's ServiceAccount of this blocklist: "yes" or "no". */
     String agentCan(String namespace, String blocklist, String... question) {
+        return can(namespace + ":" + blocklist + "-agent", question);
+    }
+
+    /** kubectl auth can-i as the hub's ServiceAccount of this blocklist. */
+    String hubCan(String namespace, String blocklist, String... question) {
+        return can(namespace + ":" + blocklist + "-hub", question);
+    }
+
+    private String can(String account, String... question) {
         List<String> args = new java.util.ArrayList<>(List.of("auth", "can-i"));
         args.addAll(List.of(question));
-        args.add("--as=system:serviceaccount:" + namespace + ":" + blocklist + "-agent");
+        args.add("--as=system:serviceaccount:" + account);
         return cluster.kubectl(args.toArray(String[]::new)).stdout().strip();
     }
 

@@ -25,8 +25,8 @@ final class Scenario {
     }
 
     /**
-     * The key Secret and a ThreatBlocklist on SikkerAPI at {@code endpoint}: this minimum score and whitelist, and
-     * explicit tolerations as deploy/samples/11 has them (so a cordoned node is tolerated only by the DaemonSet
+     * The key Secret and a ThreatBlocklist on SikkerAPI at {@code endpoint}: this minimum score and whitelist, a
+     * report round every minute (the shortest allowed), and explicit tolerations as deploy/samples/11 has them (so a cordoned node is tolerated only by the DaemonSet
      * controller's own tolerations: the case where re-deriving placement from the spec went wrong).
      */
     static String blocklist(String namespace, String name, String endpoint, int scoreMinimum, List<String> whitelist) {
@@ -43,6 +43,7 @@ final class Scenario {
                       scoreMinimum: %d
                   whitelist: [%s]
                   pullInterval: 1h
+                  reporting: {interval: 1m}
                   tolerations:
                   - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
                 """.formatted(name, namespace, endpoint, scoreMinimum, String.join(", ", whitelist));

@@ -7,10 +7,6 @@ import com.sikkerapi.guard.testing.FakeSikkerApi;
 import com.sikkerapi.guard.testing.KubeApiServer;
 import com.sikkerapi.guard.testing.Kubeconfig;
 import com.sikkerapi.guard.testing.Kubelet;
-import com.sikkerapi.guard.testing.NetNs;
-import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -18,38 +14,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * The product with a stand-in kubelet, for the web-tier test (the publisher played from its Deployment's pod
- * template on a simulated node; the end-to-end test of the agents runs on real nodes, {@link RealNodes}): a real
- * kube-apiserver and etcd of its own, `kubectl apply -k deploy/`, the built operator as a local process acting with its own
- * ServiceAccount's token, simulated nodes (a Node object and a network namespace each, the agents started from the
- * DaemonSets' pod templates by {@link Kubelet}), an attacker on a veth to every node, and SikkerAPI on loopback
- * serving FireHOL level1. Closing it stops every process and deletes every namespace, folder and server it made.
+ * The control plane without nodes, for the web-tier test (the end-to-end test of the agents and the hub runs on real
+ * nodes, {@link RealNodes}): a real kube-apiserver and etcd of its own, `kubectl apply -k deploy/`, the built
+ * operator as a local process acting with its own ServiceAccount's token, and SikkerAPI on loopback serving FireHOL
+ * level1. Closing it stops every process and deletes every folder and server it made.
  */
 final class SimulatedCluster implements AutoCloseable {
     static final String SERVICE_CIDR = "10.96.0.0/12";
     static final Duration WAIT = Duration.ofSeconds(90);
     private static final String OPERATOR_ACCOUNT = "system:serviceaccount:sikkerguard-system:sikkerguard-operator";
 
-    /** A simulated node: its Node object's name and address, its namespace, and its attacker on the other end. */
-    record SimNode(String name, String address, String attacker, NetNs ns, Kubelet kubelet) {
-    }
-
     private final Path dir;
     private final Consumer<String> say;
     private final FakeSikkerApi api = new FakeSikkerApi(Scenario.KEY);
-    private final List<SimNode> nodes = new ArrayList<>();
     private KubeApiServer server;
     private KubernetesClient client;
-    private NetNs internet;
     private Process operator;
     private int operatorRuns;
     private boolean closed;
@@ -70,67 +56,28 @@ final class SimulatedCluster implements AutoCloseable {
         }
     }
 
-    /** The API server with deploy/ applied, and {@code nodeCount} nodes; no operator or blocklist yet. */
-    void start(int nodeCount) {
+    /** The API server with deploy/ applied; no operator or blocklist yet. */
+    void start() {
         say.accept(Scenario.step("Starting etcd and kube-apiserver v1.20.2 on 127.0.0.1 (src/scripts/kube-apiserver.sh)"));
         synchronized (this) {
             checkOpen();
             server = KubeApiServer.startWithCrds();
             client = server.client();
-            internet = NetNs.create("inet");
         }
         say.accept("API server " + server.url() + ", kubeconfig " + server.kubeconfig() + "; CRDs installed");
         say.accept(Scenario.step("kubectl apply --server-side -k deploy/   (and the agents' namespace, "
                 + "deploy/samples/00-namespace.yaml)"));
         say.accept(kubectl("apply", "--server-side", "-k", "deploy/").stripTrailing());
         say.accept(kubectl("apply", "--server-side", "-f", "deploy/samples/00-namespace.yaml").stripTrailing());
-        say.accept(Scenario.step(nodeCount + " simulated nodes: a Node object and a network namespace each, and an "
-                + "attacker on a veth to each"));
-        for (int i = 1; i <= nodeCount; i++) {
-            addNode(i);
-        }
-        say.accept(kubectl("get", "nodes", "-o", "custom-columns=NAME:.metadata.name,"
-                + "INTERNAL-IP:.status.addresses[0].address,POD-CIDR:.spec.podCIDR").stripTrailing());
-        nodes.forEach(node -> say.accept(node.name() + ": network namespace " + node.ns().name()
-                + ", its attacker at " + node.attacker()));
         say.accept(Scenario.step("SikkerAPI on " + api.endpoint() + ": FireHOL level1 from the test resources ("
                 + api.listed(0) + " entries, bogons and private ranges included, each with a score), "
-                + "and the attackers"));
+                + "and the test's addresses"));
     }
 
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the simulated cluster was closed");
         }
-    }
-
-    /** node-i at 100.128.i.1, its attacker at 100.128.i.2 (listed by SikkerAPI: node-1's with score 100, the others' with 65). */
-    private synchronized void addNode(int i) {
-        checkOpen();
-        String name = "node-" + i;
-        String address = "100.128." + i + ".1";
-        String attacker = "100.128." + i + ".2";
-        NetNs ns = NetNs.create("n" + i);
-        SimNode node;
-        try {
-            NetNs.link(ns, List.of(address + "/24"), internet, List.of(attacker + "/24"));
-            Kubelet kubelet = new Kubelet(server, name, ns, Files.createDirectories(dir.resolve(name)));
-            kubelet.bridgeApiServer();
-            kubelet.bridge(api.port());
-            node = new SimNode(name, address, attacker, ns, kubelet);
-        } catch (IOException | RuntimeException e) {
-            ns.close();
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-        nodes.add(node);
-        api.list(attacker, i == 1 ? 100 : 65);
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .withLabels(Map.of("kubernetes.io/hostname", name)).endMetadata().withNewSpec()
-                .withPodCIDR("10.244." + i + ".0/24").withPodCIDRs("10.244." + i + ".0/24").endSpec().build())
-                .serverSideApply();
-        client.nodes().withName(name).editStatus(n -> new NodeBuilder(n).withStatus(new NodeStatusBuilder()
-                .withAddresses(new NodeAddressBuilder().withType("InternalIP").withAddress(address).build(),
-                        new NodeAddressBuilder().withType("Hostname").withAddress(name).build()).build()).build());
     }
 
     /** The operator as a process of the built launcher, with its ServiceAccount's token (so its ClusterRole). */
@@ -146,7 +93,7 @@ final class SimulatedCluster implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(),
                     "QUARKUS_HTTP_HOST", "127.0.0.1", "QUARKUS_HTTP_PORT", "0",
-                    "SIKKERGUARD_CLUSTER_SERVICE_CIDRS", SERVICE_CIDR,
+                    "SIKKERGUARD_CLUSTER_SERVICE_CIDRS", SERVICE_CIDR, "SIKKERGUARD_FEEDS_ALLOW_PLAIN_HTTP", "true",
                     "QUARKUS_LOG_CATEGORY__COM_SIKKERAPI_GUARD_OPERATOR__LEVEL", "DEBUG"));
             synchronized (this) {
                 checkOpen();
@@ -191,25 +138,8 @@ final class SimulatedCluster implements AutoCloseable {
         return server.kubectl(args).check().stdout();
     }
 
-    /** Plays kubelet for the blocklist's web-tier publisher Deployment, scheduled on the first node. */
-    void startPublisher(String namespace, String blocklist) {
-        Deployment deployment = await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(namespace)
-                .withName(blocklist + "-nginx-publisher").get(), d -> d != null);
-        say.accept(Scenario.step("Playing kubelet for Deployment " + namespace + "/" + deployment.getMetadata().getName()
-                + " on " + nodes.get(0).name()));
-        synchronized (this) {
-            checkOpen();
-            nodes.get(0).kubelet().start(deployment, publisherPod(namespace, blocklist), Map.of());
-        }
-    }
-
-    /** The kubelet stopping the publisher's pod (its Deployment was deleted, or scaled down). */
-    void stopPublisher(String namespace, String blocklist) {
-        nodes.get(0).kubelet().stop(publisherPod(namespace, blocklist), "-TERM", 30);
-    }
-
-    static String publisherPod(String namespace, String blocklist) {
-        return namespace + "_" + blocklist + "-nginx-publisher";
+    KubeApiServer server() {
+        return server;
     }
 
     ThreatBlocklist get(String namespace, String name) {
@@ -252,10 +182,6 @@ final class SimulatedCluster implements AutoCloseable {
         closed = true;
         if (operator != null) {
             operator.destroyForcibly();
-        }
-        nodes.forEach(node -> node.ns().close());
-        if (internet != null) {
-            internet.close();
         }
         api.close();
         if (client != null) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sikkerapi.guard.api.NginxOutputStatus;
 import com.sikkerapi.guard.nginx.NginxPublication;
+import com.sikkerapi.guard.testing.InProcessHub;
 import com.sikkerapi.guard.testing.Kubelet;
 import com.sikkerapi.guard.testing.Nginx;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * spec.outputs.nginx from end to end: the operator makes the publisher's Deployment, the publisher (played from its
- * pod template) publishes SikkerAPI's list in two tiers into ConfigMaps on the real API server and the block tier
+ * spec.outputs.nginx from end to end: the blocklist's hub (in this JVM, with its own account's token; on real nodes
+ * it is a pod) publishes SikkerAPI's list in two tiers into ConfigMaps on the real API server and the block tier
  * into ingress-nginx's ConfigMap, and a real Nginx with the published include and snippet (mounted as a kubelet
  * would) answers 403, the challenge and 200; a new publication changes the answers after a reload; a list too big
  * for its ConfigMaps is refused, never cut, and fits once it may use more; removing the output, or the blocklist,
@@ -38,11 +39,11 @@ class WebTierKernelTest {
     Path dir;
 
     @Test
-    void publishesTwoTiersThatNginxAndIngressNginxEnforce() throws IOException {
+    void publishesTwoTiersThatNginxAndIngressNginxEnforce() throws IOException, InterruptedException {
         assertThat(Kubelet.LAUNCHER).as("make build").isExecutable();
         assertThat(Nginx.BINARY).as("make nginx").isExecutable();
         try (SimulatedCluster cluster = new SimulatedCluster(System.out::println)) {
-            cluster.start(1);
+            cluster.start();
             endpoint = cluster.api().endpoint();
             cluster.api().list(BLOCKED, 95).list(CHALLENGED, 86).list(CLEAN, 20);
             cluster.startOperator();
@@ -60,7 +61,10 @@ class WebTierKernelTest {
             cluster.kubectl("apply", "-f", "deploy/samples/ingress-nginx/publisher-rbac.yaml");
             Path mount = Files.createDirectories(dir.resolve("etc-nginx-sikkerguard"));
             cluster.apply(Scenario.keySecret(NAMESPACE) + "---\n" + webTier(mount, 90, 2));
-            cluster.startPublisher(NAMESPACE, WEB);
+            Path key = Files.writeString(dir.resolve("api-key"), Scenario.KEY + "\n");
+            await().atMost(WAIT).until(() -> cluster.client().serviceAccounts().inNamespace(NAMESPACE)
+                    .withName(WEB + "-hub").get() != null);
+            InProcessHub hub = InProcessHub.start(cluster.server(), NAMESPACE, WEB, dir.resolve("hub"), key);
 
             NginxOutputStatus first = awaitPublished(cluster, s -> true);
             assertThat(first.blockEntries()).isPositive();
@@ -105,7 +109,9 @@ class WebTierKernelTest {
                 cluster.api().list("61." + (i >> 8 & 0xff) + "." + (i & 0xff) + "." + (1 + 2 * (i >> 16)), 1);
             }
             cluster.apply(big(1));
-            cluster.startPublisher(NAMESPACE, "big");
+            await().atMost(WAIT).until(() -> cluster.client().serviceAccounts().inNamespace(NAMESPACE)
+                    .withName("big-hub").get() != null);
+            InProcessHub bigHub = InProcessHub.start(cluster.server(), NAMESPACE, "big", dir.resolve("big-hub"), key);
             NginxOutputStatus refused = awaitStatus(cluster, "big", s -> "DoesNotFit".equals(s.result()));
             assertThat(refused.message()).contains("need 2 ConfigMaps", "allows 1");
             assertThat(refused.published()).isNull();
@@ -120,13 +126,11 @@ class WebTierKernelTest {
                 assertThat(bytes).isGreaterThan(100_000).isLessThan(1024 * 1024);
             }
 
-            // The output removed from the spec: the operator deletes the publisher's Deployment, the kubelet stops
-            // the pod, and the publisher takes back its ConfigMaps and its key in ingress-nginx.
+            bigHub.close();
+            // The output removed from the spec: the hub stops publishing it, and the operator takes back its
+            // ConfigMaps and its key in ingress-nginx.
             cluster.kubectl("-n", NAMESPACE, "patch", "tbl", WEB, "--type=json", "-p",
                     "[{\"op\": \"remove\", \"path\": \"/spec/outputs\"}]");
-            await().atMost(WAIT).until(() -> cluster.client().apps().deployments().inNamespace(NAMESPACE)
-                    .withName(WEB + "-nginx-publisher").get() == null);
-            cluster.stopPublisher(NAMESPACE, WEB);
             await().atMost(WAIT).until(() -> cluster.client().configMaps().inNamespace(NAMESPACE)
                     .withLabel(NginxPublication.OUTPUT_LABEL, "nginx").list().getItems().stream()
                     .noneMatch(c -> c.getMetadata().getName().startsWith(WEB + "-")));
@@ -138,9 +142,9 @@ class WebTierKernelTest {
             // The output back, then the blocklist deleted: the operator takes block-cidrs back (owner references
             // cannot reach another namespace, and the operator puts no finalizer on what Git owns).
             cluster.apply(webTier(mount, 85, 2));
-            cluster.startPublisher(NAMESPACE, WEB);
             await().atMost(WAIT).until(() -> cluster.client().configMaps().inNamespace("ingress-nginx")
                     .withName("ingress-nginx-controller").get().getData().containsKey("block-cidrs"));
+            hub.close();
             cluster.kubectl("-n", NAMESPACE, "delete", "tbl", WEB);
             await().atMost(WAIT).until(() -> cluster.client().configMaps().inNamespace("ingress-nginx")
                     .withName("ingress-nginx-controller").get().getData().keySet().equals(

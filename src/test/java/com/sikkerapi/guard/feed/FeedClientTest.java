@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +99,10 @@ class FeedClientTest {
             ex.getHttpContext().getServer(); // keep the reference explicit
             ex.close();
         });
+        server.createContext("/elsewhere", ex -> {
+            hit(ex);
+            send(ex, 302, "", Map.of("Location", "http://127.0.0.2:" + server.getAddress().getPort() + "/ok"));
+        });
         server.start();
     }
 
@@ -111,8 +116,12 @@ class FeedClientTest {
     }
 
     private FeedClient.Outcome fetch(String path, FeedClient.Validators cached) {
-        return new FeedClient(FAST, Optional.empty()).fetch(uri(path), Map.of("Authorization", "Bearer " + KEY),
-                cached, dir.resolve("body"));
+        return fetch(path, cached, DestinationPolicy.ANY);
+    }
+
+    private FeedClient.Outcome fetch(String path, FeedClient.Validators cached, DestinationPolicy policy) {
+        return new FeedClient(FAST, Optional.empty(), () -> policy).fetch(uri(path),
+                Map.of("Authorization", "Bearer " + KEY), cached, dir.resolve("body"));
     }
 
     @Test
@@ -195,7 +204,7 @@ class FeedClientTest {
         https.start();
         try {
             URI uri = URI.create("https://127.0.0.1:" + https.getAddress().getPort() + "/feed");
-            var untrusted = new FeedClient(FAST, Optional.empty()).fetch(uri, Map.of(), FeedClient.Validators.NONE,
+            var untrusted = new FeedClient(FAST, Optional.empty(), () -> DestinationPolicy.ANY).fetch(uri, Map.of(), FeedClient.Validators.NONE,
                     dir.resolve("tls"));
             assertThat(untrusted).isInstanceOfSatisfying(FeedClient.Failed.class,
                     f -> assertThat(f.reason()).containsIgnoringCase("certif"));
@@ -203,11 +212,43 @@ class FeedClientTest {
             trust.init(store);
             SSLContext clientTls = SSLContext.getInstance("TLS");
             clientTls.init(null, trust.getTrustManagers(), null);
-            var trusted = new FeedClient(FAST, Optional.of(clientTls)).fetch(uri, Map.of(),
+            var trusted = new FeedClient(FAST, Optional.of(clientTls), () -> DestinationPolicy.ANY).fetch(uri, Map.of(),
                     FeedClient.Validators.NONE, dir.resolve("tls"));
             assertThat(trusted).isInstanceOf(FeedClient.Fetched.class);
         } finally {
             https.stop(0);
         }
+    }
+
+    @Test
+    void theHubNeverAsksLoopbackLinkLocalOrTheClustersRanges() {
+        DestinationPolicy hub = DestinationPolicy.of(true, List.of("10.200.0.0/24"));
+        var loopback = fetch("/ok", FeedClient.Validators.NONE, hub);
+        assertThat(loopback).isInstanceOf(FeedClient.Refused.class);
+        assertThat(((FeedClient.Refused) loopback).reason()).contains("127.0.0.1").doesNotContain("secret-in-query");
+        assertThat(hits).as("refused before any connection").isEmpty();
+        // Judged without a connection: no packet leaves for these, whatever the answer.
+        assertThat(hub.refusal(URI.create("http://169.254.169.254/latest/meta-data/"))).contains("169.254.169.254");
+        assertThat(hub.refusal(URI.create("http://[fe80::1]/"))).contains("fe80::1");
+        assertThat(hub.refusal(URI.create("https://10.200.0.10/feed"))).contains("10.200.0.10");
+        assertThat(hub.refusal(URI.create("http://[::ffff:127.0.0.1]/"))).as("IPv4-mapped loopback").isNotNull();
+        assertThat(hub.refusal(URI.create("https://203.0.113.7/feed"))).isNull();
+    }
+
+    @Test
+    void plainHttpOnlyWhereTheOperatorAllowsIt() {
+        DestinationPolicy strict = DestinationPolicy.exactly(false, List.of());
+        assertThat(fetch("/ok", FeedClient.Validators.NONE, strict)).isInstanceOf(FeedClient.Refused.class);
+        assertThat(strict.refusal(URI.create("ftp://feeds.example/list"))).contains("ftp://");
+        assertThat(hits).isEmpty();
+    }
+
+    @Test
+    void aRedirectIsJudgedLikeTheFirstUrlAndCarriesNoCredential() {
+        var refused = fetch("/elsewhere", FeedClient.Validators.NONE,
+                DestinationPolicy.exactly(true, List.of("127.0.0.2/32")));
+        assertThat(refused).isInstanceOf(FeedClient.Refused.class);
+        assertThat(((FeedClient.Refused) refused).reason()).contains("redirect").contains("127.0.0.2");
+        assertThat(hits).containsOnlyKeys("/elsewhere");
     }
 }

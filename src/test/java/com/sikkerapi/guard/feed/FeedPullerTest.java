@@ -98,7 +98,7 @@ class FeedPullerTest {
 
     @Test
     void mergesAllSourcesAndAsksConditionallyTheNextTime() throws IOException {
-        FeedPuller puller = new FeedPuller(new FeedClient(FAST, Optional.empty()), dir.resolve("state"));
+        FeedPuller puller = new FeedPuller(new FeedClient(FAST, Optional.empty(), () -> DestinationPolicy.ANY), dir.resolve("state"));
         FeedPuller.Pull first = pull(puller);
         assertThat(first.failure()).isNull();
         assertThat(Feeds.blocked(first.result())).containsExactly("1.2.3.4", "5.6.7.8", "9.9.9.0/24", "2a0f:1::1");
@@ -119,7 +119,7 @@ class FeedPullerTest {
     @Test
     void oneFailingSourceFailsThePull() throws IOException {
         bodies.remove("/drop.json");
-        FeedPuller.Pull pull = pull(new FeedPuller(new FeedClient(FAST, Optional.empty()), dir.resolve("state")));
+        FeedPuller.Pull pull = pull(new FeedPuller(new FeedClient(FAST, Optional.empty(), () -> DestinationPolicy.ANY), dir.resolve("state")));
         assertThat(pull.result()).isNull();
         assertThat(pull.failure()).startsWith("feed-drop: HTTP 503").doesNotContain("sk_test_key");
     }

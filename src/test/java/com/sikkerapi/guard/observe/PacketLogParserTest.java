@@ -66,4 +66,23 @@ class PacketLogParserTest {
         assertThat(services.name("TCP", 31337)).isEqualTo("port-31337");
         assertThat(services.name("ICMP", -1)).isEqualTo("icmp");
     }
+
+    @Test
+    void tellsAnAttemptOnTheNodeFromAnAnswerToItsOwnTraffic() {
+        String base = "SG-a3b5be4a9b28 IN=eth0 OUT= SRC=185.16.39.79 DST=10.0.0.5 LEN=44 TTL=243 ";
+        var syn = parser.parse(base + "PROTO=TCP SPT=41234 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0").orElseThrow();
+        var synAck = parser.parse(base + "PROTO=TCP SPT=443 DPT=51234 WINDOW=1024 RES=0x00 ACK SYN URGP=0")
+                .orElseThrow();
+        var reset = parser.parse(base + "PROTO=TCP SPT=80 DPT=51234 WINDOW=0 RES=0x00 ACK RST URGP=0").orElseThrow();
+        var echo = parser.parse(base + "PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1").orElseThrow();
+        var echoReply = parser.parse(base + "PROTO=ICMP TYPE=0 CODE=0 ID=1 SEQ=1").orElseThrow();
+        var dnsAnswer = parser.parse(base + "PROTO=UDP SPT=53 DPT=40111 LEN=60").orElseThrow();
+        var probe = parser.parse(base + "PROTO=UDP SPT=40111 DPT=161 LEN=60").orElseThrow();
+        for (BlockedPacket attempt : java.util.List.of(syn, echo, probe)) {
+            assertThat(attempt.inboundAttempt(32768, 60999)).as(attempt.toString()).isTrue();
+        }
+        for (BlockedPacket answer : java.util.List.of(synAck, reset, echoReply, dnsAnswer)) {
+            assertThat(answer.inboundAttempt(32768, 60999)).as(answer.toString()).isFalse();
+        }
+    }
 }

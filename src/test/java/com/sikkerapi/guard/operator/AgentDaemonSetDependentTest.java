@@ -55,17 +55,13 @@ class AgentDaemonSetDependentTest {
     }
 
     @Test
-    void mountsTheApiKeyAsAFileAndNeverAsAnEnvironmentVariable() {
+    void theAgentMountsNoSecretAndHasNoKeyOnlyItsStateAndTheXtablesLock() {
         PodSpec pod = pod(Fixtures.blocklist("edge", 1));
         Container agent = pod.getContainers().get(0);
+        assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null || v.getProjected() != null);
         assertThat(agent.getEnv()).noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
+        assertThat(agent.getEnv()).noneMatch(e -> e.getName().contains("KEY"));
         assertThat(agent.getEnvFrom()).isEmpty();
-        assertThat(agent.getEnv()).anyMatch(e -> e.getName().equals("SIKKERGUARD_API_KEY_FILE")
-                && e.getValue().equals("/etc/sikkerguard/api-key/api-key"));
-        var secret = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
-        assertThat(secret.getSecret().getSecretName()).isEqualTo("sikkerapi-key");
-        assertThat(secret.getSecret().getDefaultMode()).isEqualTo(0400);
-        assertThat(agent.getVolumeMounts()).anyMatch(m -> m.getName().equals(secret.getName()) && m.getReadOnly());
         assertThat(pod.getVolumes()).anyMatch(v -> v.getHostPath() != null
                 && v.getHostPath().getPath().equals("/var/lib/sikkerguard"));
         assertThat(pod.getVolumes()).anyMatch(v -> v.getHostPath() != null
@@ -73,12 +69,27 @@ class AgentDaemonSetDependentTest {
     }
 
     @Test
-    void feedOnlyBlocklistsMountNoSecret() {
-        ThreatBlocklist blocklist = Fixtures.blocklist("feeds", 1);
-        blocklist.getSpec().getSource().setSikkerapi(null);
-        PodSpec pod = pod(blocklist);
-        assertThat(pod.getVolumes()).noneMatch(v -> v.getSecret() != null);
-        assertThat(pod.getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("SIKKERGUARD_API_KEY_FILE"));
+    void theHubAloneMountsTheKeyAsAFileAndRunsWithoutPrivileges() {
+        var hub = HubDeploymentDependent.render(Fixtures.blocklist("edge", 1), Fixtures.settings(Map.of()));
+        PodSpec pod = hub.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("hub");
+        assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+        assertThat(container.getEnv()).noneMatch(e -> e.getValueFrom() != null
+                && e.getValueFrom().getSecretKeyRef() != null);
+        assertThat(container.getEnv()).anyMatch(e -> e.getName().equals("SIKKERGUARD_API_KEY_FILE")
+                && e.getValue().equals("/etc/sikkerguard/api-key/api-key"));
+        var secret = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+        assertThat(secret.getSecret().getSecretName()).isEqualTo("sikkerapi-key");
+        assertThat(secret.getSecret().getDefaultMode()).isEqualTo(0440);
+        assertThat(container.getVolumeMounts()).anyMatch(m -> m.getName().equals(secret.getName()) && m.getReadOnly());
+        var security = container.getSecurityContext();
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(hub.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(hub.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     }
 
     @Test

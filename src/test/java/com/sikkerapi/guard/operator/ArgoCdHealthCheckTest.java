@@ -37,7 +37,7 @@ class ArgoCdHealthCheckTest {
             List<ThreatBlocklistNode> reports) {
         ThreatBlocklist blocklist = blocklist("edge", generation);
         blocklist.setStatus(StatusAggregator.fold(blocklist, problems, Mode.Enforcing, ModeReason.Spec, desired, desired.size(),
-                reports, NOW));
+                reports, new StatusAggregator.Hub(Fixtures.published(NOW, "Published", 6000, 70), null, true), NOW));
         return blocklist;
     }
 

@@ -207,15 +207,18 @@ class OperatorOnRealApiServerTest {
             report.addOwnerReference(blocklist);
             cluster.client().resource(report).serverSideApply();
         }
+        cluster.client().resource(Fixtures.hubRecord(blocklist, Fixtures.published(Instant.now(), "Published", 6273,
+                78))).fieldManager("sikkerguard-hub").serverSideApply();
         ThreatBlocklist ready = cluster.awaitBlocklist("fold", "edge", b -> "True".equals(
-                StatusAggregator.find(b.getStatus(), StatusAggregator.READY).getStatus()));
+                StatusAggregator.find(b.getStatus(), StatusAggregator.READY).getStatus())
+                && b.getStatus().getList() != null);
         assertThat(ready.getStatus().getNodes().summary()).isEqualTo("2/2");
         assertThat(ready.getStatus().getEntries().total()).isEqualTo(6351);
         String table = cluster.server().kubectl("-n", "fold", "get", "threatblocklists").check().stdout();
         assertThat(table.lines().findFirst().orElseThrow().split("\\s{2,}"))
-                .containsExactly("NAME", "MODE", "SCORE", "NODES", "ENTRIES", "LAST PULL", "AGE");
+                .containsExactly("NAME", "MODE", "SCORE", "NODES", "LIST", "ON LIST", "ENTRIES", "LAST PULL", "AGE");
         assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
-                .startsWith("edge", "Enforcing", "50", "2/2", "6351");
+                .startsWith("edge", "Enforcing", "50", "2/2", "5e1f0c5e1f0c", "2", "6351");
         assertThat(cluster.server().kubectl("-n", "fold", "get", "tbln").check().stdout())
                 .contains("edge.fold-1").contains("Enforcing");
         assertThat(cluster.server().kubectl("-n", "fold", "describe", "tbl", "edge").check().stdout())

@@ -30,16 +30,16 @@ class SpecValidatorTest {
 
     @Test
     void acceptsTheDefaults() {
-        assertThat(SpecValidator.validate(validSpec())).isEmpty();
+        assertThat(SpecValidator.validate(validSpec(), false)).isEmpty();
     }
 
     @Test
     void needsAtLeastOneSource() {
         ThreatBlocklistSpec spec = validSpec();
         spec.getSource().setSikkerapi(null);
-        assertThat(SpecValidator.validate(spec)).containsExactly("spec.source: set sikkerapi, feeds, or both");
+        assertThat(SpecValidator.validate(spec, false)).containsExactly("spec.source: set sikkerapi, feeds, or both");
         spec.getSource().setFeeds(List.of(feed("firehol", FeedFormat.PLAIN)));
-        assertThat(SpecValidator.validate(spec)).isEmpty();
+        assertThat(SpecValidator.validate(spec, false)).isEmpty();
     }
 
     @Test
@@ -47,7 +47,7 @@ class SpecValidatorTest {
         ThreatBlocklistSpec spec = validSpec();
         // The schema's pattern lets these through; strict parsing must not.
         spec.setWhitelist(List.of("192.0.2.1", "10.0.0.1/8", "fe80::1%eth0", "1:2:3:4:5:6:7"));
-        assertThat(SpecValidator.validate(spec)).containsExactly(
+        assertThat(SpecValidator.validate(spec, false)).containsExactly(
                 "spec.whitelist[2]: zone index not allowed: fe80::1%eth0",
                 "spec.whitelist[3]: not a strict IPv6 address: 1:2:3:4:5:6:7");
     }
@@ -57,7 +57,7 @@ class SpecValidatorTest {
         ThreatBlocklistSpec spec = validSpec();
         spec.getSource().setFeeds(List.of(feed("a", FeedFormat.JSON), feed("b", FeedFormat.CSV),
                 feed("a", FeedFormat.PLAIN)));
-        assertThat(SpecValidator.validate(spec)).containsExactly(
+        assertThat(SpecValidator.validate(spec, false)).containsExactly(
                 "spec.source.feeds[0].jsonPath: required for format json",
                 "spec.source.feeds[1].csvColumn: required for format csv",
                 "spec.source.feeds[2].name: duplicate feed name a");
@@ -68,20 +68,32 @@ class SpecValidatorTest {
         ThreatBlocklistSpec spec = validSpec();
         spec.setPullInterval("30s");
         spec.getReporting().setInterval("500ms");
-        assertThat(SpecValidator.validate(spec)).containsExactly("spec.pullInterval: at least 1m",
+        assertThat(SpecValidator.validate(spec, false)).containsExactly("spec.pullInterval: at least 1m",
                 "spec.reporting.interval: at least 1m");
         spec.setPullInterval("1h30m");
         spec.getReporting().setInterval("1m");
-        assertThat(SpecValidator.validate(spec)).isEmpty();
+        assertThat(SpecValidator.validate(spec, false)).isEmpty();
     }
 
     @Test
     void checksPortMapKeys() {
         ThreatBlocklistSpec spec = validSpec();
         spec.getReporting().setPortMap(Map.of("2222", "ssh", "0", "x", "70000", "y", "08", "z"));
-        assertThat(SpecValidator.validate(spec)).containsExactly(
+        assertThat(SpecValidator.validate(spec, false)).containsExactly(
                 "spec.reporting.portMap[0]: not a port number 1-65535",
                 "spec.reporting.portMap[08]: not a port number 1-65535",
                 "spec.reporting.portMap[70000]: not a port number 1-65535");
+    }
+
+    @Test
+    void feedsAndTheEndpointAreHttpsUnlessTheOperatorAllowsPlainHttp() {
+        ThreatBlocklistSpec spec = validSpec();
+        spec.getSource().setFeeds(List.of(feed("plain", FeedFormat.PLAIN)));
+        spec.getSource().getFeeds().get(0).setUrl("http://feeds.example/plain");
+        spec.getSource().getSikkerapi().setEndpoint("http://api.example");
+        assertThat(SpecValidator.validate(spec, false)).containsExactly(
+                "spec.source.sikkerapi.endpoint: https:// only (the operator's sikkerguard.feeds.allow-plain-http is off)",
+                "spec.source.feeds[0].url: https:// only (the operator's sikkerguard.feeds.allow-plain-http is off)");
+        assertThat(SpecValidator.validate(spec, true)).isEmpty();
     }
 }

@@ -22,9 +22,18 @@ import org.junit.jupiter.api.Test;
 class StatusAggregatorTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
+    private static final StatusAggregator.Hub HUB = new StatusAggregator.Hub(
+            Fixtures.published(NOW.minusSeconds(60), "Published", 6010, 70), null, true);
+
     private static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, Set<String> desired,
             List<ThreatBlocklistNode> reports, Instant now) {
-        return StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, desired.size(), reports, now);
+        return fold(blocklist, desired, reports, HUB, now);
+    }
+
+    private static ThreatBlocklistStatus fold(ThreatBlocklist blocklist, Set<String> desired,
+            List<ThreatBlocklistNode> reports, StatusAggregator.Hub hub, Instant now) {
+        return StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, desired.size(),
+                reports, hub, now);
     }
 
     @Test
@@ -34,8 +43,13 @@ class StatusAggregatorTest {
                 report("edge", "b", NodePhase.Enforcing, 3, NOW.minusSeconds(30), 6010, 70));
         ThreatBlocklistStatus status = fold(blocklist, Set.of("a", "b"), reports, NOW);
         assertThat(status.getNodes().summary()).isEqualTo("2/2");
-        assertThat(status.getEntries().total()).isEqualTo(6080);
-        assertThat(status.getLastPull()).isEqualTo("2026-11-23T09:59:00Z");
+        assertThat(status.getEntries().total()).as("the published list's").isEqualTo(6080);
+        assertThat(status.getLastPull()).as("the hub's").isEqualTo("2026-11-23T09:59:00Z");
+        assertThat(status.getList().nodesOnList()).isEqualTo(2);
+        assertThat(status.getList().hub()).isEqualTo("Available");
+        assertThat(StatusAggregator.find(status, "Published").getStatus()).isEqualTo("True");
+        assertThat(StatusAggregator.find(status, "Published").getMessage())
+                .isEqualTo("2/2 nodes on list 5e1f0c5e1f0c");
         assertThat(status.getObservedGeneration()).isEqualTo(3);
         assertThat(StatusAggregator.find(status, "Ready").getStatus()).isEqualTo("True");
         assertThat(StatusAggregator.find(status, "Ready").getObservedGeneration()).isEqualTo(3);
@@ -46,7 +60,7 @@ class StatusAggregatorTest {
     void olderGenerationsStaleHeartbeatsAndFailuresAreNotReady() {
         ThreatBlocklist blocklist = blocklist("edge", 4);
         ThreatBlocklistNode failed = report("edge", "c", NodePhase.Failed, 4, NOW, 0, 0);
-        failed.getSpec().setLastErrorReason("PullFailed");
+        failed.getSpec().setLastErrorReason("ApplyFailed");
         failed.getSpec().setLastErrorMessage("connect timed out");
         var reports = List.of(report("edge", "a", NodePhase.Enforcing, 3, NOW, 1, 0),
                 report("edge", "b", NodePhase.Enforcing, 4, NOW.minus(Duration.ofMinutes(16)), 1, 0), failed,
@@ -55,17 +69,17 @@ class StatusAggregatorTest {
         assertThat(status.getNodes().summary()).isEqualTo("0/4");
         assertThat(status.getNodes().failed()).isEqualTo(2);
         assertThat(status.getFailingNodes()).extracting(f -> f.node() + ":" + f.reason())
-                .containsExactly("b:AgentNotReporting", "c:PullFailed");
+                .containsExactly("b:AgentNotReporting", "c:ApplyFailed");
         assertThat(StatusAggregator.find(status, "Ready").getReason()).isEqualTo("NodesFailing");
         assertThat(StatusAggregator.find(status, "Degraded").getMessage())
-                .isEqualTo("2 node(s) failing: b (AgentNotReporting), c (PullFailed)");
+                .isEqualTo("2 node(s) failing: b (AgentNotReporting), c (ApplyFailed)");
     }
 
     @Test
     void invalidSpecNamesTheFieldAndNoNodesIsSaidPlainly() {
         ThreatBlocklist blocklist = blocklist("edge", 2);
         ThreatBlocklistStatus status = StatusAggregator.fold(blocklist, List.of("spec.pullInterval: at least 1m"),
-                Mode.Enforcing, ModeReason.Spec, Set.of("a"), 1, List.of(), NOW);
+                Mode.Enforcing, ModeReason.Spec, Set.of("a"), 1, List.of(), HUB, NOW);
         assertThat(StatusAggregator.find(status, "Ready").getReason()).isEqualTo("InvalidSpec");
         assertThat(StatusAggregator.find(status, "Ready").getMessage()).startsWith("spec.pullInterval: at least 1m");
         status = fold(blocklist, Set.of(), List.of(), NOW);
@@ -108,5 +122,33 @@ class StatusAggregatorTest {
         assertThat(StatusAggregator.find(status, "Degraded").getMessage()).endsWith("and 97 more");
         blocklist.setStatus(status);
         assertThat(Serialization.asJson(blocklist).length()).as("the whole object, serialised").isLessThan(4096);
+    }
+
+    @Test
+    void nodesOnAnotherDigestAFailedPullAndAnUnavailableHubShow() {
+        ThreatBlocklist blocklist = blocklist("edge", 2);
+        ThreatBlocklistNode behind = report("edge", "b", NodePhase.Enforcing, 2, NOW, 6000, 0);
+        behind.getSpec().setListDigest("0".repeat(64));
+        var reports = List.of(report("edge", "a", NodePhase.Enforcing, 2, NOW, 6000, 0), behind);
+        ThreatBlocklistStatus onePulling = fold(blocklist, Set.of("a", "b"), reports, HUB, NOW);
+        assertThat(onePulling.getList().nodesOnList()).isEqualTo(1);
+        assertThat(onePulling.getNodes().summary()).as("one is still on the version before").isEqualTo("1/2");
+        assertThat(StatusAggregator.find(onePulling, "Ready").getReason()).isEqualTo("RollingOut");
+
+        var failed = new StatusAggregator.Hub(new com.sikkerapi.guard.api.ListStatus("DestinationRefused",
+                "feed-x: refused http://169.254.169.254/: it resolves to 169.254.169.254", Fixtures.DIGEST,
+                "5e1f0c5e1f0c", com.sikkerapi.guard.api.EntryCounts.of(6000, 0), 1000L, 1, "2026-11-23T08:00:00Z",
+                "2026-11-23T08:00:00Z", "2026-11-23T09:59:00Z", null, null), null, true);
+        var refused = StatusAggregator.find(fold(blocklist, Set.of("a", "b"), reports, failed, NOW), "Published");
+        assertThat(refused.getStatus()).isEqualTo("False");
+        assertThat(refused.getReason()).isEqualTo("DestinationRefused");
+        assertThat(refused.getMessage()).contains("169.254.169.254").contains("1/2 nodes on list 5e1f0c5e1f0c");
+
+        var onList = List.of(report("edge", "a", NodePhase.Enforcing, 2, NOW, 6000, 0),
+                report("edge", "b", NodePhase.Enforcing, 2, NOW, 6000, 0));
+        var down = fold(blocklist, Set.of("a", "b"), onList, new StatusAggregator.Hub(HUB.record(), null, false), NOW);
+        assertThat(StatusAggregator.find(down, "Published").getReason()).isEqualTo("HubUnavailable");
+        assertThat(down.getList().hub()).isEqualTo("Unavailable");
+        assertThat(StatusAggregator.find(down, "Ready").getStatus()).as("the nodes keep enforcing").isEqualTo("True");
     }
 }

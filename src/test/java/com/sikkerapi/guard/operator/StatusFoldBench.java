@@ -40,7 +40,7 @@ public final class StatusFoldBench {
             for (int round = -20; round < micros.length; round++) {
                 long start = System.nanoTime();
                 status = StatusAggregator.fold(blocklist, List.of(), Mode.Enforcing, ModeReason.Spec, desired, desired.size(),
-                        reports, now);
+                        reports, new StatusAggregator.Hub(Fixtures.published(now, "Published", 6000, 70), null, true), now);
                 if (round >= 0) {
                     micros[round] = (System.nanoTime() - start) / 1e3;
                 }

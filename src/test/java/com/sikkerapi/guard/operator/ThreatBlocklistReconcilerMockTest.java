@@ -154,11 +154,16 @@ class ThreatBlocklistReconcilerMockTest {
             report.addOwnerReference(blocklist);
             client.resource(report).create();
         }
+        // The hub's record of its pull, as it writes it.
+        client.resource(Fixtures.hubRecord(blocklist, Fixtures.published(Instant.now(), "Published", 6000, 70)))
+                .create();
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
             var status = current("mock-d", "edge").getStatus();
             assertThat(status.getNodes().summary()).isEqualTo("2/2");
-            assertThat(status.getEntries().total()).isEqualTo(6070);
+            assertThat(status.getEntries().total()).as("the published list's").isEqualTo(6070);
+            assertThat(status.getList().nodesOnList()).isEqualTo(2);
             assertThat(StatusAggregator.find(status, StatusAggregator.READY).getStatus()).isEqualTo("True");
+            assertThat(StatusAggregator.find(status, StatusAggregator.PUBLISHED).getStatus()).isEqualTo("True");
         });
     }
 }

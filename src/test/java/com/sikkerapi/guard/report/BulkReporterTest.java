@@ -51,11 +51,11 @@ class BulkReporterTest {
 
     private static void respond(HttpExchange exchange, Map<String, String> answer) throws IOException {
         answer.forEach((name, value) -> {
-            if (!name.equals("status")) {
+            if (!name.equals("status") && !name.equals("body")) {
                 exchange.getResponseHeaders().add(name, value);
             }
         });
-        byte[] body = "{}".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = answer.getOrDefault("body", "{}").getBytes(StandardCharsets.US_ASCII);
         exchange.sendResponseHeaders(Integer.parseInt(answer.getOrDefault("status", "200")), body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
@@ -81,7 +81,7 @@ class BulkReporterTest {
     void postsAtMostTenThousandAPieceWithTheKeyOnlyInTheAuthorizationHeader() throws IOException {
         URI endpoint = serve(n -> Map.of());
         BulkReporter.Result result = new BulkReporter(FAST).send(endpoint, () -> KEY, reports(25_000));
-        assertThat(result).isEqualTo(new BulkReporter.Result(25_000, null));
+        assertThat(result).isEqualTo(new BulkReporter.Result(25_000, 25_000, -1, null));
         assertThat(received).extracting(r -> r.body().get("reports").size()).containsExactly(10_000, 10_000, 5_000);
         for (Received request : received) {
             assertThat(request.method()).isEqualTo("POST");
@@ -101,7 +101,7 @@ class BulkReporterTest {
     void waitsAShortRetryAfterAndGivesUpOnALongOne() throws IOException {
         URI endpoint = serve(n -> n == 0 ? Map.of("status", "429", "Retry-After", "1") : Map.of());
         assertThat(new BulkReporter(FAST).send(endpoint, () -> KEY, reports(3)))
-                .isEqualTo(new BulkReporter.Result(3, null));
+                .isEqualTo(new BulkReporter.Result(3, 3, -1, null));
         assertThat(received).as("retried once, after the wait").hasSize(2);
         assertThat(received.get(1).at().minus(Duration.ofSeconds(1))).as("not before the server said")
                 .isAfterOrEqualTo(received.get(0).at());
@@ -111,6 +111,7 @@ class BulkReporterTest {
         URI busy = serve(n -> Map.of("status", "429", "Retry-After", "3600"));
         BulkReporter.Result later = new BulkReporter(FAST).send(busy, () -> KEY, reports(3));
         assertThat(later.sent()).isZero();
+        assertThat(later.quotaRemaining()).as("a 429 means nothing is left for now").isZero();
         assertThat(later.stopped()).contains("HTTP 429").contains("retry after 3600 s").doesNotContain(KEY);
         assertThat(received).as("not retried: the wait is for the next interval").hasSize(1);
     }
@@ -130,13 +131,14 @@ class BulkReporterTest {
         BulkReporter reporter = new BulkReporter(FAST);
         List<BulkReporter.Report> first = queue.reports();
         BulkReporter.Result spent = reporter.send(endpoint, () -> KEY, first);
-        assertThat(spent).isEqualTo(new BulkReporter.Result(10_000, "the daily report quota is spent"));
+        assertThat(spent).isEqualTo(new BulkReporter.Result(10_000, 10_000, 0, "the daily report quota is spent"));
         assertThat(queue.accepted(first, spent.sent())).containsExactly(Map.entry("ssh", 10_000));
         assertThat(queue.size()).isEqualTo(2_000);
 
         // The next interval: the 2,000 left over go, and none of the 10,000 already reported goes again.
         List<BulkReporter.Report> second = queue.reports();
-        assertThat(reporter.send(endpoint, () -> KEY, second)).isEqualTo(new BulkReporter.Result(2_000, null));
+        assertThat(reporter.send(endpoint, () -> KEY, second))
+                .isEqualTo(new BulkReporter.Result(2_000, 2_000, 500, null));
         queue.accepted(second, 2_000);
         List<String> all = new ArrayList<>();
         received.forEach(r -> r.body().get("reports").forEach(report -> all.add(report.get("ip").asText())));
@@ -155,5 +157,19 @@ class BulkReporterTest {
         queue.add(tally.drain(), AddressSet.of(List.of("46.1.1.0/24")));
         assertThat(queue.reports()).extracting(BulkReporter.Report::ip)
                 .containsExactlyInAnyOrder("45.9.9.9", "2a0f:1:1::2");
+    }
+
+    @Test
+    void countsWhatTheAnswerSaysWasAccepted() throws IOException {
+        URI endpoint = serve(n -> switch (n) {
+            case 0 -> Map.of("body", "{\"accepted\":7,\"errors\":[{\"index\":3},{\"index\":5},{\"index\":8}]}");
+            case 1 -> Map.of("body", "{\"errors\":[{\"index\":0,\"error\":\"invalid ip\"}]}");
+            default -> Map.of("body", "not json");
+        });
+        BulkReporter reporter = new BulkReporter(FAST);
+        assertThat(reporter.send(endpoint, () -> KEY, reports(10)).accepted()).isEqualTo(7);
+        assertThat(reporter.send(endpoint, () -> KEY, reports(4)).accepted()).isEqualTo(3);
+        assertThat(reporter.send(endpoint, () -> KEY, reports(2)))
+                .as("a 2xx that says nothing more counts the batch").isEqualTo(new BulkReporter.Result(2, 2, -1, null));
     }
 }

@@ -30,6 +30,10 @@ public final class FakeSikkerApi implements AutoCloseable {
     private final String key;
     private final Map<String, Integer> scores = new ConcurrentHashMap<>();
     private final List<String> reports = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger blacklistRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong quota = new java.util.concurrent.atomic.AtomicLong(1000);
+    private final java.util.Set<String> refusedReports = ConcurrentHashMap.newKeySet();
     private final HttpServer server;
     private volatile boolean down;
 
@@ -71,6 +75,21 @@ public final class FakeSikkerApi implements AutoCloseable {
         down = false;
     }
 
+    /** Reports of this address are refused (a per-row error in the answer). */
+    public void refuseReports(String address) {
+        refusedReports.add(address);
+    }
+
+    /** Blacklist requests received so far (conditional ones included). */
+    public int blacklistRequests() {
+        return blacklistRequests.get();
+    }
+
+    /** The daily report quota left; at 0 a bulk report gets 429 with a Retry-After until midnight. */
+    public void quota(long remaining) {
+        quota.set(remaining);
+    }
+
     /** The bodies of the bulk reports received so far. */
     public List<String> reports() {
         return List.copyOf(reports);
@@ -85,6 +104,7 @@ public final class FakeSikkerApi implements AutoCloseable {
     }
 
     private void blacklist(HttpExchange exchange) throws IOException {
+        blacklistRequests.incrementAndGet();
         if (refused(exchange)) {
             return;
         }
@@ -93,6 +113,13 @@ public final class FakeSikkerApi implements AutoCloseable {
         int scoreMinimum = minimum.find() ? Integer.parseInt(minimum.group(1)) : 0;
         String body = scores.entrySet().stream().filter(e -> e.getValue() >= scoreMinimum).map(Map.Entry::getKey)
                 .sorted().collect(Collectors.joining("\n", "", "\n"));
+        String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
+        exchange.getResponseHeaders().add("ETag", etag);
+        if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+            exchange.sendResponseHeaders(304, -1);
+            exchange.close();
+            return;
+        }
         respond(exchange, 200, body);
     }
 
@@ -100,8 +127,28 @@ public final class FakeSikkerApi implements AutoCloseable {
         if (refused(exchange)) {
             return;
         }
-        reports.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        respond(exchange, 200, "{\"accepted\":true}");
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (quota.get() <= 0) {
+            exchange.getResponseHeaders().add("Retry-After", "3600");
+            exchange.getResponseHeaders().add("X-Daily-Remaining", "0");
+            respond(exchange, 429, "daily report quota used");
+            return;
+        }
+        reports.add(body);
+        // Every report is accepted but those of the addresses the test said to refuse, row by row.
+        int rows = 0;
+        int refusedRows = 0;
+        for (var report : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(body).path("reports")) {
+            rows++;
+            if (refusedReports.contains(report.path("ip").asText())) {
+                refusedRows++;
+            }
+        }
+        long left = quota.addAndGet(-rows);
+        exchange.getResponseHeaders().add("X-Daily-Remaining", Long.toString(Math.max(0, left)));
+        respond(exchange, 200, "{\"accepted\":" + (rows - refusedRows) + ",\"errors\":["
+                + String.join(",", java.util.Collections.nCopies(refusedRows, "{\"error\":\"reserved address\"}"))
+                + "]}");
     }
 
     private boolean refused(HttpExchange exchange) throws IOException {

@@ -26,8 +26,8 @@ public final class KubeCluster implements AutoCloseable {
     /** The product's image as `make image` tags it; the nodes import it from target/image. */
     public static final String IMAGE = "localhost/sikkerguard:dev";
     public static final String SERVICE_CIDR = "10.200.0.0/24";
-    /** Where the nodes reach ports exposed from this machine's loopback ({@link #expose}). */
-    public static final String EXPOSED_ADDRESS = "10.200.2.1";
+    /** Where pods reach ports exposed from this machine's loopback ({@link #expose}); the nodes themselves do not. */
+    public static final String EXPOSED_ADDRESS = "10.202.0.1";
 
     private final Process process;
     private final BufferedReader answers;
@@ -106,7 +106,7 @@ public final class KubeCluster implements AutoCloseable {
         command("node-down " + k);
     }
 
-    /** This machine's 127.0.0.1:PORT, reachable from the nodes and pods at {@link #EXPOSED_ADDRESS}:PORT. */
+    /** This machine's 127.0.0.1:PORT, reachable from the pods (not the nodes themselves) at {@link #EXPOSED_ADDRESS}:PORT. */
     public String expose(int port) {
         return command("expose " + port);
     }

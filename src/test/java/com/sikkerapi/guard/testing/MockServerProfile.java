@@ -14,6 +14,6 @@ public class MockServerProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("quarkus.operator-sdk.enable-ssa", "false",
-                "sikkerguard.cluster.service-cidrs", "10.96.0.0/12");
+                "sikkerguard.cluster.service-cidrs", "10.96.0.0/12", "sikkerguard.feeds.allow-plain-http", "true");
     }
 }

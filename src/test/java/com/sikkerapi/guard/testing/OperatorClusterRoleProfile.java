@@ -25,7 +25,8 @@ public class OperatorClusterRoleProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("sikkerguard.cluster.service-cidrs", RealApiServerProfile.SERVICE_CIDR);
+        return Map.of("sikkerguard.cluster.service-cidrs", RealApiServerProfile.SERVICE_CIDR,
+                "sikkerguard.feeds.allow-plain-http", "true");
     }
 
     public static class Resource implements QuarkusTestResourceLifecycleManager {

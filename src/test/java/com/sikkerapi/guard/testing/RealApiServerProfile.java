@@ -16,7 +16,8 @@ public class RealApiServerProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("sikkerguard.cluster.service-cidrs", SERVICE_CIDR);
+        // The tests' feeds and the local SikkerAPI serve plain HTTP on loopback.
+        return Map.of("sikkerguard.cluster.service-cidrs", SERVICE_CIDR, "sikkerguard.feeds.allow-plain-http", "true");
     }
 
     public static class Resource implements QuarkusTestResourceLifecycleManager {

@@ -8,14 +8,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class PublisherServiceAccountDependent extends AgentDependent<ServiceAccount> {
-    public PublisherServiceAccountDependent() {
+public class HubServiceAccountDependent extends AgentDependent<ServiceAccount> {
+    public HubServiceAccountDependent() {
         super(ServiceAccount.class);
     }
 
     @Override
     protected ServiceAccount desired(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
-        return new ServiceAccountBuilder().withMetadata(metadata(blocklist, Names.publisher(blocklist),
-                Names.publisherLabels(blocklist))).withAutomountServiceAccountToken(false).build();
+        return new ServiceAccountBuilder().withMetadata(metadata(blocklist, Names.hub(blocklist),
+                Names.hubLabels(blocklist))).withAutomountServiceAccountToken(false).build();
     }
 }

@@ -1,0 +1,66 @@
+package com.sikkerapi.guard.hub;
+
+import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.ListStatus;
+import com.sikkerapi.guard.api.ReportStatus;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
+
+/**
+ * What the hub last did, for the operator to fold into the blocklist's status: its last pull and its last report
+ * round, both keys written together on the record ConfigMap (one apply owns both, so neither drops the other).
+ */
+final class HubRecord {
+    private static final Logger LOG = Logger.getLogger(HubRecord.class);
+
+    private final KubernetesClient client;
+    private ListStatus list;
+    private ReportStatus reports;
+    private boolean read;
+
+    HubRecord(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The last pull's record, as written before (read once from the API after a restart). */
+    synchronized ListStatus list(AgentConfig agent) {
+        readOnce(agent);
+        return list;
+    }
+
+    synchronized ListStatus write(AgentConfig agent, ListStatus next) {
+        readOnce(agent);
+        list = next;
+        apply(agent);
+        return next;
+    }
+
+    synchronized ReportStatus write(AgentConfig agent, ReportStatus next) {
+        readOnce(agent);
+        reports = next;
+        apply(agent);
+        return next;
+    }
+
+    private void readOnce(AgentConfig agent) {
+        if (read) {
+            return;
+        }
+        ConfigMap current = client.configMaps().inNamespace(agent.namespace())
+                .withName(ListPublication.recordName(agent.blocklist())).get();
+        list = ListPublication.record(current);
+        reports = ListPublication.reportRecord(current);
+        read = true;
+    }
+
+    private void apply(AgentConfig agent) {
+        try {
+            client.resource(ListPublication.record(agent, list, reports)).fieldManager(HubCommand.FIELD_MANAGER)
+                    .forceConflicts().serverSideApply();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("Could not write the hub's record: %s", e.getMessage());
+        }
+    }
+}

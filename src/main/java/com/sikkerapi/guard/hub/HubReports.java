@@ -1,0 +1,140 @@
+package com.sikkerapi.guard.hub;
+
+import com.sikkerapi.guard.agent.AgentLoop;
+import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.BlockedSource;
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ReportStatus;
+import com.sikkerapi.guard.api.Rfc3339;
+import com.sikkerapi.guard.api.SikkerApiSource;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.Cidr;
+import com.sikkerapi.guard.observe.BlockedTally;
+import com.sikkerapi.guard.report.BulkReporter;
+import com.sikkerapi.guard.report.ReportQueue;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Every reporting interval, the attackers all nodes blocked go to SikkerAPI in one bulk report: each node's latest
+ * interval (from its node report) is merged, so an address blocked on fifty nodes is sent once, with its packets
+ * added up; private, special-purpose and whitelisted addresses never leave. What the API did not answer for (a
+ * spent quota, a 429, an error) waits for the next round; nothing is sent twice.
+ */
+final class HubReports {
+    private static final Logger LOG = Logger.getLogger(HubReports.class);
+    /** Addresses waiting at most; a quiet API for days must not grow the hub. */
+    static final int MAX_PENDING = 100_000;
+
+    private final KubernetesClient client;
+    private final BulkReporter reporter;
+    private final Path keyFile;
+    private final HubRecord records;
+    private final ReportQueue queue = new ReportQueue(MAX_PENDING);
+    /** Per node, the end of the last interval taken from its report. */
+    private final Map<String, String> taken = new HashMap<>();
+    private long acceptedTotal;
+    private String lastReport;
+
+    HubReports(KubernetesClient client, BulkReporter reporter, Path keyFile, HubRecord records) {
+        this.client = client;
+        this.reporter = reporter;
+        this.keyFile = keyFile;
+        this.records = records;
+    }
+
+    /** Whether this blocklist reports at all: it enforces, pulls from SikkerAPI and has reporting on. */
+    static boolean enabled(AgentConfig agent) {
+        return agent.mode() == Mode.Enforcing && agent.spec().getSource().getSikkerapi() != null
+                && Boolean.TRUE.equals(agent.spec().getReporting().getEnabled());
+    }
+
+    synchronized ReportStatus round(AgentLoop.Config config) {
+        AgentConfig agent = config.agent();
+        int nodes = collect(agent, excluded(config));
+        List<BulkReporter.Report> reports = queue.reports();
+        if (reports.isEmpty()) {
+            return records.write(agent, new ReportStatus("Nothing", "no node blocked an inbound attempt",
+                    lastReport, 0, 0, nodes, 0, null, acceptedTotal));
+        }
+        SikkerApiSource sikkerapi = agent.spec().getSource().getSikkerapi();
+        BulkReporter.Result result = reporter.send(URI.create(sikkerapi.getEndpoint()), this::key, reports);
+        Map<String, Integer> byCategory = queue.accepted(reports, result.sent());
+        acceptedTotal += result.accepted();
+        if (result.accepted() > 0) {
+            lastReport = Rfc3339.format(Instant.now());
+            LOG.infof("Reported %d blocked IPs from %d node(s), %d accepted (%s)", result.sent(), nodes,
+                    result.accepted(), byCategory);
+        }
+        Long quota = result.quotaRemaining() < 0 ? null : result.quotaRemaining();
+        if (result.stopped() != null) {
+            LOG.warnf("Reporting stopped: %s; %d blocked IPs wait for the next round", result.stopped(),
+                    queue.size());
+            return records.write(agent, new ReportStatus("Stopped", result.stopped(), lastReport, result.sent(),
+                    result.accepted(), nodes, queue.size(), quota, acceptedTotal));
+        }
+        return records.write(agent, new ReportStatus("Reported", result.accepted() + " of " + result.sent()
+                + " addresses accepted", lastReport, result.sent(), result.accepted(), nodes, queue.size(), quota,
+                acceptedTotal));
+    }
+
+    /** Each node's interval joins the queue once; returns how many nodes had something new. */
+    private int collect(AgentConfig agent, AddressSet excluded) {
+        int nodes = 0;
+        for (ThreatBlocklistNode report : client.resources(ThreatBlocklistNode.class).inNamespace(agent.namespace())
+                .withLabel(ThreatBlocklistNode.BLOCKLIST_LABEL, agent.blocklist()).list().getItems()) {
+            ThreatBlocklistNodeSpec node = report.getSpec();
+            if (node == null || node.getNodeName() == null || node.getBlockedSources() == null
+                    || node.getBlockedSourcesUntil() == null
+                    || node.getBlockedSourcesUntil().equals(taken.get(node.getNodeName()))) {
+                continue;
+            }
+            taken.put(node.getNodeName(), node.getBlockedSourcesUntil());
+            queue.add(summary(node.getBlockedSources()), excluded);
+            nodes++;
+        }
+        return nodes;
+    }
+
+    private static BlockedTally.Summary summary(List<BlockedSource> sources) {
+        List<BlockedTally.SourceSummary> summaries = new ArrayList<>();
+        for (BlockedSource source : sources) {
+            try {
+                summaries.add(new BlockedTally.SourceSummary(Cidr.parse(source.source()), source.packets(),
+                        source.protocol(), source.port(), source.service(), 0, 0));
+            } catch (IllegalArgumentException e) {
+                LOG.debugf("Skipping an unreadable source in a node report: %s", e.getMessage());
+            }
+        }
+        return new BlockedTally.Summary(summaries, 0);
+    }
+
+    /** The spec's whitelist and the cluster's own ranges: never reported (the queue also leaves out private ones). */
+    private static AddressSet excluded(AgentLoop.Config config) {
+        List<String> entries = new ArrayList<>(config.spec().getWhitelist());
+        entries.addAll(config.protectedRanges());
+        return AddressSet.of(entries);
+    }
+
+    private String key() {
+        try {
+            return Files.readString(keyFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            // The path is the mount point, not the key.
+            throw new UncheckedIOException("cannot read the API key file " + keyFile, e);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package com.sikkerapi.guard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sikkerapi.guard.agent.AgentLoop;
+import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.BlockedSource;
+import com.sikkerapi.guard.api.Mode;
+import com.sikkerapi.guard.api.ModeReason;
+import com.sikkerapi.guard.api.ReportStatus;
+import com.sikkerapi.guard.api.Rfc3339;
+import com.sikkerapi.guard.api.SecretKeyRef;
+import com.sikkerapi.guard.api.SikkerApiSource;
+import com.sikkerapi.guard.api.ThreatBlocklist;
+import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistSpec;
+import com.sikkerapi.guard.feed.DestinationPolicy;
+import com.sikkerapi.guard.feed.FeedClient;
+import com.sikkerapi.guard.feed.FeedPuller;
+import com.sikkerapi.guard.net.ListEncoding;
+import com.sikkerapi.guard.report.BulkReporter;
+import com.sikkerapi.guard.testing.FakeSikkerApi;
+import com.sikkerapi.guard.testing.KubeApiServer;
+import com.sikkerapi.guard.testing.Manifests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hub against a real kube-apiserver and the local SikkerAPI: one pull for the cluster, the list published in
+ * parts under its digest, an unchanged feed writing nothing, a half-written publication refused by its readers, the
+ * attackers of every node reported once, and destinations it must never ask.
+ */
+@Tag("real-apiserver")
+class HubOnRealApiServerTest {
+    private static final KubeApiServer SERVER = KubeApiServer.shared();
+    private static final String KEY = "sk-hub-test-7d1e";
+    private static final FeedClient.Settings FAST = new FeedClient.Settings(Duration.ofSeconds(2),
+            Duration.ofSeconds(10), 1 << 24, 0, Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofSeconds(1),
+            "test");
+
+    @TempDir
+    Path dir;
+
+    private KubernetesClient client;
+    private FakeSikkerApi api;
+    private String namespace;
+    private AgentLoop.Config config;
+    private HubRecord records;
+
+    @BeforeEach
+    void start(TestInfo test) throws IOException {
+        namespace = "hub-" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
+        SERVER.kubectlStdin(Manifests.namespace(namespace), "apply", "-f", "-").check();
+        client = SERVER.client();
+        api = new FakeSikkerApi(KEY).list("45.9.9.9", 99);
+        Files.writeString(dir.resolve("api-key"), KEY + "\n");
+        ThreatBlocklist blocklist = new ThreatBlocklist();
+        blocklist.setMetadata(new ObjectMetaBuilder().withName("edge").withNamespace(namespace).build());
+        blocklist.setSpec(spec());
+        ThreatBlocklist created = client.resource(blocklist).create();
+        config = new AgentLoop.Config(new AgentConfig("edge", namespace, created.getMetadata().getUid(), 1,
+                Mode.Enforcing, ModeReason.Spec, spec()), List.of("10.200.0.0/24"));
+        records = new HubRecord(client);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        client.namespaces().withName(namespace).delete();
+        client.close();
+    }
+
+    private ThreatBlocklistSpec spec() {
+        ThreatBlocklistSpec spec = new ThreatBlocklistSpec();
+        SikkerApiSource sikkerapi = new SikkerApiSource();
+        sikkerapi.setApiKeySecretRef(new SecretKeyRef("sikkerapi-key", "api-key"));
+        sikkerapi.setEndpoint(api.endpoint());
+        spec.getSource().setSikkerapi(sikkerapi);
+        spec.getWhitelist().add("45.8.8.0/24");
+        return spec;
+    }
+
+    private ListHub hub(DestinationPolicy policy) {
+        return new ListHub(client, new FeedPuller(new FeedClient(FAST, Optional.empty(), () -> policy),
+                dir.resolve("cache")), dir.resolve("api-key"), records);
+    }
+
+    private ConfigMap get(String name) {
+        return client.configMaps().inNamespace(namespace).withName(name).get();
+    }
+
+    private List<String> versions(int parts, char slot) {
+        List<String> versions = new ArrayList<>(List.of(get(ListPublication.pointerName("edge")).getMetadata()
+                .getResourceVersion()));
+        for (int index = 1; index <= parts; index++) {
+            versions.add(get(ListPublication.partName("edge", slot, index)).getMetadata().getResourceVersion());
+        }
+        return versions;
+    }
+
+    private ListPublication.Loaded read() throws ListPublication.Unreadable {
+        ListPublication.Pointer pointer = ListPublication.pointer(get(ListPublication.pointerName("edge")))
+                .orElseThrow();
+        return ListPublication.load(client, namespace, "edge", pointer);
+    }
+
+    @Test
+    void onePullPublishesTheListUnderItsDigestAndAnUnchangedFeedWritesNothing() throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        ListHub.Pulled first = hub.cycle(config, true, true);
+        assertThat(first.record().result()).isEqualTo("Published");
+        assertThat(api.blacklistRequests()).isEqualTo(1);
+        ListPublication.Loaded published = read();
+        assertThat(published.digest()).isEqualTo(first.record().digest())
+                .isEqualTo(ListEncoding.digest(ListEncoding.encode(first.list())));
+        assertThat(published.list().v4().contains(0x2d090909L)).as("45.9.9.9 is listed").isTrue();
+        assertThat(published.list().v4().contains(0x2d080808L)).as("the whitelist is left out").isFalse();
+        assertThat(first.record().entries().total()).isEqualTo(first.list().cidrCountV4());
+        assertThat(ListPublication.record(get(ListPublication.recordName("edge"))).digest())
+                .isEqualTo(published.digest());
+        List<String> before = versions(published.pointer().parts(), published.pointer().slot());
+
+        ListHub.Pulled again = hub.cycle(config, false, true);
+        assertThat(api.blacklistRequests()).as("one conditional request").isEqualTo(2);
+        assertThat(again.record().result()).isEqualTo("Unchanged");
+        assertThat(again.record().digest()).isEqualTo(first.record().digest());
+        assertThat(versions(published.pointer().parts(), published.pointer().slot()))
+                .as("the pointer and the parts are not written").isEqualTo(before);
+
+        api.list("45.7.7.7", 95);
+        ListHub.Pulled next = hub.cycle(config, false, true);
+        assertThat(next.record().result()).isEqualTo("Published");
+        ListPublication.Loaded current = read();
+        assertThat(current.pointer().slot()).as("the other slot").isNotEqualTo(published.pointer().slot());
+        assertThat(ListPublication.load(client, namespace, "edge", published.pointer()).digest())
+                .as("the previous version stays readable").isEqualTo(published.digest());
+
+        // A node joins: the cluster's ranges grow, and the list is validated again from the bodies at hand.
+        AgentLoop.Config joined = new AgentLoop.Config(config.agent(), List.of("10.200.0.0/24", "45.7.7.0/24"));
+        ListHub.Pulled revalidated = hub.cycle(joined, true, false);
+        assertThat(api.blacklistRequests()).as("no request for a node joining").isEqualTo(3);
+        assertThat(revalidated.record().result()).isEqualTo("Published");
+        assertThat(read().list().v4().contains(0x2d070707L)).as("the new protected range is left out").isFalse();
+    }
+
+    @Test
+    void aHalfWrittenPublicationIsNeverRead() throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        hub.cycle(config, true, true);
+        api.list("45.7.7.7", 95);
+        hub.cycle(config, false, true);
+        ListPublication.Loaded current = read();
+        // The hub rewriting the slot the pointer names (it never does; a crash between writes looks like this).
+        String part = ListPublication.partName("edge", current.pointer().slot(), 1);
+        ConfigMap other = get(ListPublication.partName("edge", current.pointer().slot() == 'a' ? 'b' : 'a', 1));
+        client.resource(new ConfigMapBuilder(get(part)).editMetadata().withManagedFields(List.of()).endMetadata()
+                .withData(other.getData()).build()).update();
+        assertThatThrownBy(this::read).isInstanceOf(ListPublication.Unreadable.class)
+                .hasMessageContaining("another version");
+        // Same digest label, other bytes: the digest of the whole catches it.
+        client.resource(new ConfigMapBuilder(get(part)).editMetadata().withManagedFields(List.of()).endMetadata()
+                .withData(Map.of(ListPublication.DIGEST, current.digest(), ListPublication.INDEX, "1",
+                        ListPublication.PARTS, "1"))
+                .withBinaryData(other.getBinaryData()).build()).update();
+        assertThatThrownBy(this::read).isInstanceOf(ListPublication.Unreadable.class)
+                .hasMessageContaining("do not make the list");
+    }
+
+    @Test
+    void loopbackIsNeverAskedAndTheRecordSaysWhy() throws Exception {
+        ListHub.Pulled refused = hub(DestinationPolicy.of(true, config.protectedRanges())).cycle(config, true, true);
+        assertThat(refused.record().result()).isEqualTo("DestinationRefused");
+        assertThat(refused.record().message()).contains("127.0.0.1").doesNotContain(KEY);
+        assertThat(api.blacklistRequests()).isZero();
+        assertThat(get(ListPublication.pointerName("edge"))).as("nothing published").isNull();
+    }
+
+    private void nodeReport(String node, Instant until, BlockedSource... sources) {
+        ThreatBlocklistNode report = new ThreatBlocklistNode();
+        report.setMetadata(new ObjectMetaBuilder().withName("edge." + node).withNamespace(namespace)
+                .withLabels(Map.of(ThreatBlocklistNode.BLOCKLIST_LABEL, "edge")).build());
+        report.getSpec().setBlocklist("edge");
+        report.getSpec().setNodeName(node);
+        report.getSpec().setBlockedSources(List.of(sources));
+        report.getSpec().setBlockedSourcesUntil(Rfc3339.format(until));
+        client.resource(report).fieldManager("test").forceConflicts().serverSideApply();
+    }
+
+    private static BlockedSource ssh(String address, long packets) {
+        return new BlockedSource(address, packets, "TCP", 22, "ssh");
+    }
+
+    @Test
+    void everyNodesAttackersAreReportedOnceInOneBulkReport() {
+        HubReports reports = new HubReports(client, new BulkReporter(new BulkReporter.Settings(Duration.ofSeconds(5),
+                0, Duration.ofMillis(10), Duration.ofSeconds(1), "test")), dir.resolve("api-key"), records);
+        Instant until = Instant.parse("2026-12-01T10:00:00Z");
+        api.refuseReports("46.6.6.6");
+        for (String node : List.of("a", "b", "c")) {
+            nodeReport(node, until, ssh("45.9.9.9", 10), ssh("46.6.6.6", 1), ssh("10.1.2.3", 5),
+                    ssh("45.8.8.8", 3), ssh("10.200.0.7", 2));
+        }
+        nodeReport("d", until, ssh("47." + 1 + ".1.1", 2));
+        ReportStatus first = reports.round(config);
+        assertThat(api.reports()).hasSize(1);
+        String body = api.reports().get(0);
+        assertThat(body.split("45\\.9\\.9\\.9", -1)).as("once, from three nodes").hasSize(2);
+        assertThat(body).contains("30 packets").contains("47.1.1.1")
+                .doesNotContain("10.1.2.3").as("whitelisted").doesNotContain("45.8.8.8")
+                .as("the cluster's own").doesNotContain("10.200.0.7").doesNotContain(KEY);
+        assertThat(first.result()).isEqualTo("Reported");
+        assertThat(first.addresses()).isEqualTo(3);
+        assertThat(first.accepted()).as("what the answer says").isEqualTo(2);
+        assertThat(first.nodes()).isEqualTo(4);
+        assertThat(first.quotaRemaining()).isEqualTo(997);
+        assertThat(ListPublication.reportRecord(get(ListPublication.recordName("edge")))).isEqualTo(first);
+
+        assertThat(reports.round(config).result()).as("no node has a new interval").isEqualTo("Nothing");
+        assertThat(api.reports()).hasSize(1);
+
+        api.quota(0);
+        nodeReport("a", until.plusSeconds(3600), ssh("45.5.5.5", 4));
+        ReportStatus spent = reports.round(config);
+        assertThat(spent.result()).isEqualTo("Stopped");
+        assertThat(spent.message()).contains("HTTP 429");
+        assertThat(spent.waiting()).isEqualTo(1);
+        assertThat(spent.quotaRemaining()).isZero();
+        api.quota(100);
+        ReportStatus later = reports.round(config);
+        assertThat(later.accepted()).as("what waited goes next, once").isEqualTo(1);
+        assertThat(api.reports()).hasSize(2);
+        assertThat(api.reports().get(1)).contains("45.5.5.5").doesNotContain("45.9.9.9");
+    }
+}
