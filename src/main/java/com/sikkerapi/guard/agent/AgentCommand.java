@@ -197,8 +197,7 @@ public final class AgentCommand {
         EnforcementSpec.BlockedLog log = enforcing ? config.spec().getEnforcement().getBlockedLog()
                 : EnforcementSpec.BlockedLog.NONE;
         observer.follow(log, config.spec().getReporting().getPortMap());
-        boolean report = log != EnforcementSpec.BlockedLog.NONE && config.spec().getSource().getSikkerapi() != null
-                && Boolean.TRUE.equals(config.spec().getReporting().getEnabled());
+        boolean report = log != EnforcementSpec.BlockedLog.NONE && config.agent().reports();
         sources.configure(report ? Durations.parse(config.spec().getReporting().getInterval()) : null);
     }
 

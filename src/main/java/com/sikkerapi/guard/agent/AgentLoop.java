@@ -42,6 +42,13 @@ public final class AgentLoop {
         public ThreatBlocklistSpec spec() {
             return agent.spec();
         }
+
+        /** What no output of this blocklist may list or report: the spec's whitelist and the cluster's ranges. */
+        public List<String> neverBlocked() {
+            List<String> entries = new ArrayList<>(spec().getWhitelist());
+            entries.addAll(protectedRanges);
+            return entries;
+        }
     }
 
     /**

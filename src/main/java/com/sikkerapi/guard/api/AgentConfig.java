@@ -15,4 +15,13 @@ public record AgentConfig(String blocklist, String namespace, String uid, long g
     public static final String PROTECTED_RANGES_KEY = "protected-ranges.txt";
     /** ConfigMap key of the nodes that should run the agent, one name per line. */
     public static final String SELECTED_NODES_KEY = "selected-nodes.txt";
+
+    /**
+     * Whether blocked attackers go back to SikkerAPI: the nodes enforce, the blocklist pulls from SikkerAPI (whose
+     * key the hub reports with) and reporting is on. The agents hand their sources over, and the hub reports, then.
+     */
+    public boolean reports() {
+        return mode == Mode.Enforcing && spec.getSource().getSikkerapi() != null
+                && Boolean.TRUE.equals(spec.getReporting().getEnabled());
+    }
 }

@@ -175,7 +175,7 @@ public final class HubCommand {
     private void reportTick() {
         try {
             Optional<ConfigWatch.Snapshot> snapshot = watch.current();
-            if (snapshot.isEmpty() || !HubReports.enabled(snapshot.get().config().agent())) {
+            if (snapshot.isEmpty() || !snapshot.get().config().agent().reports()) {
                 nextReport = null;
                 return;
             }

@@ -57,8 +57,7 @@ final class HubRecord {
 
     private void apply(AgentConfig agent) {
         try {
-            client.resource(ListPublication.record(agent, list, reports)).fieldManager(HubCommand.FIELD_MANAGER)
-                    .forceConflicts().serverSideApply();
+            ListPublication.apply(client, ListPublication.record(agent, list, reports));
         } catch (KubernetesClientException e) {
             LOG.warnf("Could not write the hub's record: %s", e.getMessage());
         }

@@ -3,7 +3,6 @@ package com.sikkerapi.guard.hub;
 import com.sikkerapi.guard.agent.AgentLoop;
 import com.sikkerapi.guard.api.AgentConfig;
 import com.sikkerapi.guard.api.BlockedSource;
-import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ReportStatus;
 import com.sikkerapi.guard.api.Rfc3339;
 import com.sikkerapi.guard.api.SikkerApiSource;
@@ -56,15 +55,9 @@ final class HubReports {
         this.records = records;
     }
 
-    /** Whether this blocklist reports at all: it enforces, pulls from SikkerAPI and has reporting on. */
-    static boolean enabled(AgentConfig agent) {
-        return agent.mode() == Mode.Enforcing && agent.spec().getSource().getSikkerapi() != null
-                && Boolean.TRUE.equals(agent.spec().getReporting().getEnabled());
-    }
-
     synchronized ReportStatus round(AgentLoop.Config config) {
         AgentConfig agent = config.agent();
-        int nodes = collect(agent, excluded(config));
+        int nodes = collect(agent, AddressSet.of(config.neverBlocked()));
         List<BulkReporter.Report> reports = queue.reports();
         if (reports.isEmpty()) {
             return records.write(agent, new ReportStatus("Nothing", "no node blocked an inbound attempt",
@@ -120,13 +113,6 @@ final class HubReports {
             }
         }
         return new BlockedTally.Summary(summaries, 0);
-    }
-
-    /** The spec's whitelist and the cluster's own ranges: never reported (the queue also leaves out private ones). */
-    private static AddressSet excluded(AgentLoop.Config config) {
-        List<String> entries = new ArrayList<>(config.spec().getWhitelist());
-        entries.addAll(config.protectedRanges());
-        return AddressSet.of(entries);
     }
 
     private String key() {

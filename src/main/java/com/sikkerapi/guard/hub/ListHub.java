@@ -50,7 +50,6 @@ final class ListHub {
     private final FeedPuller puller;
     private final Path apiKeyFile;
     private final HubRecord records;
-    private ListStatus last;
 
     ListHub(KubernetesClient client, FeedPuller puller, Path apiKeyFile, HubRecord records) {
         this.client = client;
@@ -66,9 +65,6 @@ final class ListHub {
      */
     Pulled cycle(AgentLoop.Config config, boolean configChanged, boolean fetch) throws IOException {
         AgentConfig agent = config.agent();
-        if (last == null) {
-            last = records.list(agent);
-        }
         ConfigMap pointerMap = client.configMaps().inNamespace(agent.namespace())
                 .withName(ListPublication.pointerName(agent.blocklist())).get();
         Optional<ListPublication.Pointer> current = ListPublication.pointer(pointerMap);
@@ -90,16 +86,16 @@ final class ListHub {
         rejected.forEach(line -> LOG.warnf("Skipped %s", line));
         if (pull.failure() != null) {
             LOG.warnf("Pull failed, the published list stays: %s", pull.failure());
-            return new Pulled(write(agent, keep(pull.refused() ? "DestinationRefused" : "PullFailed", pull.failure(),
+            return new Pulled(write(agent, keep(agent, pull.refused() ? "DestinationRefused" : "PullFailed", pull.failure(),
                     now, false)), null);
         }
         if (pull.unchanged()) {
-            return new Pulled(write(agent, keep("Unchanged", "no source changed", now, true)), null);
+            return new Pulled(write(agent, keep(agent, "Unchanged", "no source changed", now, true)), null);
         }
         boolean pulled = again.isEmpty();
         if (pull.result() instanceof ValidationResult.Rejected refused) {
             LOG.warnf("List refused, the published list stays: %s", refused.reason());
-            return new Pulled(write(agent, keep("ListRejected", refused.reason(), now, false)), null);
+            return new Pulled(write(agent, keep(agent, "ListRejected", refused.reason(), now, false)), null);
         }
         AddressSet list = ((ValidationResult.Accepted) pull.result()).blocked();
         long listed = pull.result().counts().entries();
@@ -107,30 +103,31 @@ final class ListHub {
         String digest = ListEncoding.digest(encoded);
         EntryCounts entries = EntryCounts.of(list.cidrCountV4(), list.cidrCountV6());
         if (current.isPresent() && current.get().digest().equals(digest)) {
-            return new Pulled(write(agent, keep("Unchanged", "the list is the one published", now, pulled)), list,
+            return new Pulled(write(agent, keep(agent, "Unchanged", "the list is the one published", now, pulled)), list,
                     listed);
         }
         List<byte[]> parts = ListEncoding.split(encoded, ListPublication.MAX_PART_BYTES);
         if (parts.size() > ListPublication.MAX_PARTS) {
-            return new Pulled(write(agent, keep("DoesNotFit", encoded.length + " bytes need " + parts.size()
+            return new Pulled(write(agent, keep(agent, "DoesNotFit", encoded.length + " bytes need " + parts.size()
                     + " parts of " + ListPublication.MAX_PART_BYTES / 1024 + " KiB, at most "
                     + ListPublication.MAX_PARTS + " are published", now, pulled)), list, listed);
         }
         char slot = current.map(pointer -> pointer.slot() == 'a' ? 'b' : 'a').orElse('a');
         String waiting = stillEnforced(agent, slot);
         if (waiting != null) {
-            return new Pulled(write(agent, keep("Waiting", waiting, now, pulled)), list, listed);
+            return new Pulled(write(agent, keep(agent, "Waiting", waiting, now, pulled)), list, listed);
         }
         try {
             publish(agent, slot, parts, digest, listed);
         } catch (KubernetesClientException e) {
-            return new Pulled(write(agent, keep("WriteFailed", e.getMessage(), now, pulled)), list, listed);
+            return new Pulled(write(agent, keep(agent, "WriteFailed", e.getMessage(), now, pulled)), list, listed);
         }
-        LOG.infof("Published %d IPv4 and %d IPv6 entries for the nodes: %s (%d bytes in %d parts)", entries.v4(),
+        ListStatus before = records.list(agent);
+        LOG.infof("Published %d IPv4 and %d IPv6 entries for the nodes: %s (%d bytes in %d part(s))", entries.v4(),
                 entries.v6(), ListStatus.version(digest), encoded.length, parts.size());
         return new Pulled(write(agent, new ListStatus("Published", entries.total() + " entries in " + parts.size()
                 + " part(s)", digest, ListStatus.version(digest), entries, (long) encoded.length, parts.size(), now,
-                pulled || last == null ? now : last.lastPull(), now, null, null)), list, listed);
+                pulled || before == null ? now : before.lastPull(), now, null, null)), list, listed);
     }
 
     /** Parts first (into the slot no node is told to read), then the pointer: a reader never sees a half. */
@@ -158,6 +155,7 @@ final class ListHub {
         if (digest == null) {
             return null;
         }
+        ListStatus last = records.list(agent);
         Instant published = last == null ? null : Rfc3339.parse(last.published());
         if (published == null || published.plus(MAX_WAIT_FOR_NODES).isBefore(Instant.now())) {
             return null;
@@ -179,8 +177,7 @@ final class ListHub {
      * (the hub's pod runs on some node that enforces this list).
      */
     private static AddressSet whitelist(AgentLoop.Config config, List<FeedPuller.Source> sources) {
-        List<String> entries = new ArrayList<>(config.spec().getWhitelist());
-        entries.addAll(config.protectedRanges());
+        List<String> entries = config.neverBlocked();
         if (Boolean.TRUE.equals(config.spec().getSafety().getAutoWhitelist())) {
             entries.addAll(AutoWhitelist.endpoints(sources.stream().map(FeedPuller.Source::uri).toList()));
         }
@@ -188,8 +185,8 @@ final class ListHub {
     }
 
     /** A pull that published nothing new: the last publication's facts stay, with this attempt's result. */
-    private ListStatus keep(String result, String message, String now, boolean pulled) {
-        ListStatus before = last;
+    private ListStatus keep(AgentConfig agent, String result, String message, String now, boolean pulled) {
+        ListStatus before = records.list(agent);
         return before == null ? new ListStatus(result, message, null, null, null, null, null, null,
                 pulled ? now : null, now, null, null)
                 : new ListStatus(result, message, before.digest(), before.version(), before.entries(), before.bytes(),
@@ -197,11 +194,10 @@ final class ListHub {
     }
 
     private ListStatus write(AgentConfig agent, ListStatus record) {
-        last = record;
         return records.write(agent, record);
     }
 
     private void apply(ConfigMap configMap) {
-        client.resource(configMap).fieldManager(HubCommand.FIELD_MANAGER).forceConflicts().serverSideApply();
+        ListPublication.apply(client, configMap);
     }
 }

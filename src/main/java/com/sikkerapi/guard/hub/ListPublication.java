@@ -134,6 +134,11 @@ public final class ListPublication {
         }
     }
 
+    /** Server-side apply under the hub's field manager: how the hub writes each of its ConfigMaps. */
+    static void apply(KubernetesClient client, ConfigMap configMap) {
+        client.resource(configMap).fieldManager(HubCommand.FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
     static ConfigMap part(AgentConfig config, char slot, int index, int parts, String digest, byte[] bytes) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(DIGEST, digest);

@@ -80,9 +80,7 @@ public final class NginxPublisher {
             ingressTarget = recordedTarget(first);
         }
         String now = Rfc3339.format(Instant.now());
-        List<String> whitelist = new ArrayList<>(agent.spec().getWhitelist());
-        whitelist.addAll(config.protectedRanges()); // the cluster's own addresses are never blocked, here neither
-        ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), AddressSet.of(whitelist));
+        ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), AddressSet.of(config.neverBlocked()));
         boolean twoTiers = spec.getTiers() == NginxOutputSpec.Tiers.two;
 
         Tier block = twoTiers ? pull(blockPuller, withScore(agent.spec(), spec.getBlockScoreMinimum(), true), policy,
