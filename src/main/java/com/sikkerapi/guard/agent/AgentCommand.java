@@ -12,12 +12,7 @@ import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
 import com.sikkerapi.guard.hub.ListPublication;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +35,7 @@ public final class AgentCommand {
     static final Duration RETRY = Duration.ofSeconds(10);
 
     private final AgentEnvironment env;
-    private final KubernetesClient client;
+    private final KubeApi api;
     private final IpsetFirewall firewall;
     private final AgentLoop loop;
     private final NodeReporter reporter;
@@ -55,16 +50,16 @@ public final class AgentCommand {
     /** The published list as last read whole; kept so that a change of the node's own addresses needs no read. */
     private ListPublication.Loaded published;
 
-    AgentCommand(AgentEnvironment env, KubernetesClient client, Commands commands) {
+    AgentCommand(AgentEnvironment env, KubeApi api, Commands commands) {
         this.env = env;
-        this.client = client;
+        this.api = api;
         this.firewall = new IpsetFirewall(commands, Naming.of(env.namespace(), env.blocklist()),
                 IptablesFlavour.detect(commands), env.stateDir());
-        List<URI> apiServer = List.of(URI.create(client.getConfiguration().getMasterUrl()));
+        List<URI> apiServer = List.of(api.server());
         this.loop = new AgentLoop(firewall, new LastGoodList(env.stateDir()), AutoWhitelist.Sources.NODE, apiServer,
                 endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints),
                 metrics);
-        this.reporter = new NodeReporter(client, env.namespace(), env.node());
+        this.reporter = new NodeReporter(api, env.namespace(), env.node());
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
         this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), env.blockedLogInterval(),
                 metrics);
@@ -74,17 +69,10 @@ public final class AgentCommand {
     public static int main() {
         com.sikkerapi.guard.cli.ConsoleLogging.configure(System.getenv("SIKKERGUARD_LOG_LEVEL"));
         AgentEnvironment env = AgentEnvironment.from(System.getenv());
-        KubernetesClient client = kubernetesClient(new ConfigBuilder().build());
-        AgentCommand agent = new AgentCommand(env, client, Commands.local());
+        AgentCommand agent = new AgentCommand(env, KubeApi.fromEnvironment(System.getenv()), Commands.local());
         Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "sikkerguard-shutdown"));
         agent.run();
         return 0;
-    }
-
-    /** The agent's client (in-cluster account or kubeconfig) on the JDK's HTTP client: see pom.xml. */
-    public static KubernetesClient kubernetesClient(Config config) {
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
-                .build();
     }
 
     void run() {
@@ -93,7 +81,7 @@ public final class AgentCommand {
         Optional<AgentLoop.Outcome> restored = restore();
         restored.filter(outcome -> outcome.errorReason() == null).ifPresent(outcome -> health.restored());
         startHealthServer();
-        watch.start(client, env.namespace(), env.configMap(), ListPublication.pointerName(env.blocklist()));
+        watch.start(api, env.namespace(), env.configMap(), ListPublication.pointerName(env.blocklist()));
         try {
             while (running) {
                 Optional<ConfigWatch.Snapshot> snapshot = watch.current();
@@ -129,7 +117,8 @@ public final class AgentCommand {
             Optional<ListPublication.Pointer> pointer = watch.pointer();
             if (pointer.isPresent() && (published == null || !published.pointer().equals(pointer.get()))) {
                 try {
-                    published = ListPublication.load(client, env.namespace(), env.blocklist(), pointer.get());
+                    published = ListPublication.load(name -> api.get(KubeApi.path(ConfigMap.class, env.namespace(),
+                            name), ConfigMap.class).orElse(null), env.blocklist(), pointer.get());
                 } catch (ListPublication.Unreadable e) {
                     LOG.warnf("The published list cannot be read whole yet (%s); keeping the list in place",
                             e.getMessage());
@@ -255,7 +244,6 @@ public final class AgentCommand {
             LOG.debugf("scratch folder left: %s", e.getMessage()); // not empty: not ours to judge
         }
         watch.close();
-        client.close();
     }
 
     /** What the API server says of this agent's blocklist. */
@@ -286,23 +274,23 @@ public final class AgentCommand {
     /** Deleted, or being deleted, is GONE; a refusal (403, or 401 for a deleted account) is NO_ACCESS. */
     private BlocklistState blocklistState() {
         try {
-            ThreatBlocklist blocklist = client.resources(ThreatBlocklist.class).inNamespace(env.namespace())
-                    .withName(env.blocklist()).get();
-            return blocklist == null || blocklist.getMetadata().getDeletionTimestamp() != null ? BlocklistState.GONE
-                    : BlocklistState.PRESENT;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 401 || e.getCode() == 403) {
+            Optional<com.fasterxml.jackson.databind.JsonNode> blocklist = api.get(KubeApi.path(ThreatBlocklist.class,
+                    env.namespace(), env.blocklist()), com.fasterxml.jackson.databind.JsonNode.class);
+            return blocklist.isEmpty() || blocklist.get().path("metadata").hasNonNull("deletionTimestamp")
+                    ? BlocklistState.GONE : BlocklistState.PRESENT;
+        } catch (KubeApi.Failure e) {
+            if (e.code() == 401 || e.code() == 403) {
                 LOG.infof("The API server refuses this agent its blocklist (%d): its access may have been deleted"
-                        + " with the blocklist", e.getCode());
+                        + " with the blocklist", e.code());
                 return BlocklistState.NO_ACCESS;
             }
             LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
                     e.getMessage());
             return BlocklistState.UNREACHABLE;
+        } catch (RuntimeException e) {
+            LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
+                    e.getMessage());
+            return BlocklistState.UNREACHABLE;
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

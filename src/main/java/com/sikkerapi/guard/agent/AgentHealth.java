@@ -1,8 +1,8 @@
 package com.sikkerapi.guard.agent;
 
+import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -92,7 +92,7 @@ final class AgentHealth {
         status.put("uptimeSeconds", Duration.between(started, now).toSeconds());
         status.put("version", com.sikkerapi.guard.cli.Main.version());
         try {
-            return Serialization.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(status) + "\n";
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(status) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

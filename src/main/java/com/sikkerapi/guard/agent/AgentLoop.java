@@ -2,6 +2,7 @@ package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.AgentConfig;
 import com.sikkerapi.guard.api.EntryCounts;
+import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistSpec;
@@ -10,7 +11,6 @@ import com.sikkerapi.guard.firewall.Firewall;
 import com.sikkerapi.guard.firewall.FirewallException;
 import com.sikkerapi.guard.hub.ListPublication;
 import com.sikkerapi.guard.net.AddressSet;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +202,7 @@ public final class AgentLoop {
 
     /** Everything an applied list was made from: a cycle with the same basis has nothing to do. */
     private static String basis(String digest, List<String> whitelist, Config config) {
-        String text = digest + "\n" + config.agent().mode() + "\n" + Serialization.asJson(
+        String text = digest + "\n" + config.agent().mode() + "\n" + Json.write(
                 config.spec().getEnforcement()) + "\n" + String.join("\n", new TreeSet<>(whitelist));
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(

@@ -1,12 +1,9 @@
 package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.hub.ListPublication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * The agent's ConfigMap, watched through the API (one object, by name), so that a spec change reaches the node (and
  * the hub) in seconds; for an agent, also the pointer of the hub's published list, so a new list does too. The
- * informers reconnect by themselves when the API server comes back.
+ * watches take up again by themselves when the API server comes back.
  */
 public final class ConfigWatch implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConfigWatch.class);
@@ -37,57 +34,25 @@ public final class ConfigWatch implements AutoCloseable {
     private volatile Snapshot current;
     private volatile ListPublication.Pointer pointer;
     private long version;
-    private final java.util.List<SharedIndexInformer<ConfigMap>> informers = new java.util.ArrayList<>();
+    private final java.util.List<ObjectWatch<ConfigMap>> watches = new java.util.ArrayList<>();
 
     /** The configuration alone (the hub). */
-    public ConfigWatch start(KubernetesClient client, String namespace, String name) {
-        informers.add(watch(client, namespace, name, this::update, "the agent configuration"));
+    public ConfigWatch start(KubeApi api, String namespace, String name) {
+        // One object, by name: the Role allows list and watch of exactly this ConfigMap.
+        watches.add(new ObjectWatch<>(api, ConfigMap.class, namespace, name, this::update, "the agent configuration"));
         return this;
     }
 
     /** The configuration and the pointer of the published list (an agent). */
-    public ConfigWatch start(KubernetesClient client, String namespace, String name, String pointerName) {
-        start(client, namespace, name);
-        informers.add(watch(client, namespace, pointerName, this::updatePointer, "the published list"));
+    public ConfigWatch start(KubeApi api, String namespace, String name, String pointerName) {
+        start(api, namespace, name);
+        watches.add(new ObjectWatch<>(api, ConfigMap.class, namespace, pointerName, this::updatePointer,
+                "the published list"));
         return this;
     }
 
-    private static SharedIndexInformer<ConfigMap> watch(KubernetesClient client, String namespace, String name,
-            java.util.function.Consumer<ConfigMap> update, String what) {
-        // One object, by name: the Role allows list and watch of exactly this ConfigMap. Started without waiting,
-        // and retried for as long as the agent runs: an API server that is down when a node boots must not keep
-        // the agent from restoring the node's last good list.
-        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace).withName(name)
-                .runnableInformer(0);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ConfigMap configMap) {
-                update.accept(configMap);
-            }
-
-            @Override
-            public void onUpdate(ConfigMap before, ConfigMap after) {
-                update.accept(after);
-            }
-
-            @Override
-            public void onDelete(ConfigMap configMap, boolean unknownFinalState) {
-                // Deleted with the blocklist (or by hand: the operator or the hub makes it again). The shutdown
-                // that may follow decides what to remove.
-                LOG.infof("ConfigMap %s (%s) was deleted", name, what);
-            }
-        });
-        informer.exceptionHandler((started, failure) -> {
-            LOG.warnf("Cannot read %s from the API server yet, retrying: %s", what,
-                    String.valueOf(failure.getMessage()));
-            return true;
-        });
-        informer.start();
-        return informer;
-    }
-
     static Snapshot parse(ConfigMap configMap) {
-        AgentConfig agent = Serialization.unmarshal(configMap.getData().get(AgentConfig.CONFIG_KEY), AgentConfig.class);
+        AgentConfig agent = Json.read(configMap.getData().get(AgentConfig.CONFIG_KEY), AgentConfig.class);
         List<String> ranges = lines(configMap.getData().get(AgentConfig.PROTECTED_RANGES_KEY));
         Optional<Set<String>> nodes = Optional.ofNullable(configMap.getData().get(AgentConfig.SELECTED_NODES_KEY))
                 .map(text -> Set.copyOf(lines(text)));
@@ -99,6 +64,9 @@ public final class ConfigWatch implements AutoCloseable {
     }
 
     private void update(ConfigMap configMap) {
+        if (configMap == null) {
+            return; // deleted with the blocklist (or by hand: the operator makes it again); shutdown decides
+        }
         try {
             Snapshot next = parse(configMap);
             changed(() -> current = next);
@@ -108,6 +76,9 @@ public final class ConfigWatch implements AutoCloseable {
     }
 
     private void updatePointer(ConfigMap configMap) {
+        if (configMap == null) {
+            return; // the hub writes it again; the list in place stays
+        }
         try {
             ListPublication.pointer(configMap).ifPresent(next -> {
                 if (!next.equals(pointer)) {
@@ -168,6 +139,6 @@ public final class ConfigWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        informers.forEach(SharedIndexInformer::close);
+        watches.forEach(ObjectWatch::close);
     }
 }

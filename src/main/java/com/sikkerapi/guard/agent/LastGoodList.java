@@ -1,12 +1,12 @@
 package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.EnforcementSpec;
+import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.feed.ListCollector;
 import com.sikkerapi.guard.feed.PlainTextParser;
 import com.sikkerapi.guard.feed.RejectedLines;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.CidrWriter;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +47,7 @@ public final class LastGoodList {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary)) {
             out.write((DIGEST + saved.digest() + "\n" + BASIS + saved.basis() + "\n" + ENFORCEMENT
-                    + Serialization.asJson(saved.enforcement()) + "\n").getBytes(StandardCharsets.UTF_8));
+                    + Json.write(saved.enforcement()) + "\n").getBytes(StandardCharsets.UTF_8));
             CidrWriter.write(saved.list(), out);
         }
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
@@ -101,7 +101,7 @@ public final class LastGoodList {
                 } else if (line.startsWith(BASIS)) {
                     basis = line.substring(BASIS.length()).strip();
                 } else if (line.startsWith(ENFORCEMENT)) {
-                    enforcement = Serialization.unmarshal(line.substring(ENFORCEMENT.length()), EnforcementSpec.class);
+                    enforcement = Json.read(line.substring(ENFORCEMENT.length()), EnforcementSpec.class);
                 }
             }
         }

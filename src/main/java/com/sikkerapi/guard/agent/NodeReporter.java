@@ -6,8 +6,6 @@ import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -21,14 +19,14 @@ public final class NodeReporter {
     public static final String FIELD_MANAGER = "sikkerguard-agent";
     private static final Logger LOG = Logger.getLogger(NodeReporter.class);
 
-    private final KubernetesClient client;
+    private final KubeApi api;
     private final String namespace;
     private final String node;
     private final ThreatBlocklistNodeSpec report = new ThreatBlocklistNodeSpec();
     private long rollbacks;
 
-    public NodeReporter(KubernetesClient client, String namespace, String node) {
-        this.client = client;
+    public NodeReporter(KubeApi api, String namespace, String node) {
+        this.api = api;
         this.namespace = namespace;
         this.node = node;
     }
@@ -84,9 +82,10 @@ public final class NodeReporter {
     public synchronized boolean publish(AgentConfig config, Instant now) {
         report.setHeartbeat(Rfc3339.format(now));
         report.setAgentVersion(com.sikkerapi.guard.cli.Main.version());
+        String name = com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node);
         ThreatBlocklistNode object = new ThreatBlocklistNode();
         object.setMetadata(new ObjectMetaBuilder()
-                .withName(com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node))
+                .withName(name)
                 .withNamespace(namespace)
                 .withLabels(Map.of(ThreatBlocklistNode.BLOCKLIST_LABEL, config.blocklist(),
                         ThreatBlocklistNode.NODE_LABEL, node))
@@ -95,9 +94,9 @@ public final class NodeReporter {
                 .build());
         object.setSpec(report);
         try {
-            client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            api.apply(KubeApi.path(ThreatBlocklistNode.class, namespace, name), object, FIELD_MANAGER);
             return true;
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("Could not write the node report (will retry): %s", e.getMessage());
             return false;
         }
@@ -106,9 +105,9 @@ public final class NodeReporter {
     /** Removes this node's report, when the agent leaves the node (the blocklist's deletion removes it anyway). */
     public void delete(AgentConfig config) {
         try {
-            client.resources(ThreatBlocklistNode.class).inNamespace(namespace)
-                    .withName(com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node)).delete();
-        } catch (KubernetesClientException e) {
+            api.delete(KubeApi.path(ThreatBlocklistNode.class, namespace,
+                    com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node)));
+        } catch (RuntimeException e) {
             LOG.warnf("Could not delete the node report: %s", e.getMessage());
         }
     }

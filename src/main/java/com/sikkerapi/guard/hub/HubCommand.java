@@ -1,9 +1,9 @@
 package com.sikkerapi.guard.hub;
 
-import com.sikkerapi.guard.agent.AgentCommand;
 import com.sikkerapi.guard.agent.AgentEnvironment;
 import com.sikkerapi.guard.agent.AgentLoop;
 import com.sikkerapi.guard.agent.ConfigWatch;
+import com.sikkerapi.guard.agent.KubeApi;
 import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.ListStatus;
 import com.sikkerapi.guard.api.NginxOutputStatus;
@@ -12,8 +12,11 @@ import com.sikkerapi.guard.feed.FeedClient;
 import com.sikkerapi.guard.feed.FeedPuller;
 import com.sikkerapi.guard.nginx.NginxPublisher;
 import com.sikkerapi.guard.report.BulkReporter;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +66,7 @@ public final class HubCommand {
 
     private final Environment env;
     private final KubernetesClient client;
+    private final KubeApi api;
     private final ListHub nodes;
     private final NginxPublisher nginx;
     private final HubReports reports;
@@ -80,11 +84,13 @@ public final class HubCommand {
     /**
      * @param destinations where the hub may connect; empty for the operator's rules from the environment (the
      *        Deployment's way), a fixed policy for a hub driven in-process against feeds on loopback (tests)
+     * @param api the same account for the watch of the agent configuration, which the hub shares with the agents
      */
-    public HubCommand(Environment env, KubernetesClient client, FeedClient.Settings feedSettings,
+    public HubCommand(Environment env, KubernetesClient client, KubeApi api, FeedClient.Settings feedSettings,
             BulkReporter.Settings reportSettings, Optional<DestinationPolicy> destinations) {
         this.env = env;
         this.client = client;
+        this.api = api;
         FeedClient feeds = new FeedClient(feedSettings, Optional.empty(),
                 () -> destinations.orElseGet(this::destinations));
         Path keyFile = env.apiKeyFile().orElse(env.cache().resolve("no-api-key"));
@@ -98,16 +104,23 @@ public final class HubCommand {
     public static int main() {
         com.sikkerapi.guard.cli.ConsoleLogging.configure(System.getenv("SIKKERGUARD_LOG_LEVEL"));
         Environment env = Environment.from(System.getenv());
-        HubCommand command = new HubCommand(env, AgentCommand.kubernetesClient(new ConfigBuilder().build()),
-                FeedClient.Settings.DEFAULTS, BulkReporter.Settings.DEFAULTS, Optional.empty());
+        HubCommand command = new HubCommand(env, kubernetesClient(new ConfigBuilder().build()),
+                KubeApi.fromEnvironment(System.getenv()), FeedClient.Settings.DEFAULTS, BulkReporter.Settings.DEFAULTS,
+                Optional.empty());
         Runtime.getRuntime().addShutdownHook(new Thread(command::shutdown, "sikkerguard-shutdown"));
         command.run();
         return 0;
     }
 
+    /** The hub's client (in-cluster account or kubeconfig) on the JDK's HTTP client: see pom.xml. */
+    public static KubernetesClient kubernetesClient(Config config) {
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
+    }
+
     public void run() {
         LOG.infof("sikkerguard hub for %s/%s", env.namespace(), env.blocklist());
-        watch.start(client, env.namespace(), env.configMap());
+        watch.start(api, env.namespace(), env.configMap());
         reportTimer.scheduleWithFixedDelay(this::reportTick, REPORT_TICK.toMillis(), REPORT_TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         String spec = null;

@@ -115,20 +115,26 @@ public final class ListPublication {
     /** Reads the parts the pointer names; every part must carry the pointer's digest and the whole must hash to it. */
     public static Loaded load(KubernetesClient client, String namespace, String blocklist, Pointer pointer)
             throws Unreadable {
-        List<byte[]> parts = new ArrayList<>();
+        return load(name -> client.configMaps().inNamespace(namespace).withName(name).get(), blocklist, pointer);
+    }
+
+    /** @param parts a ConfigMap of the blocklist's namespace by name, null when there is none */
+    public static Loaded load(java.util.function.Function<String, ConfigMap> parts, String blocklist,
+            Pointer pointer) throws Unreadable {
+        List<byte[]> bytes = new ArrayList<>();
         for (int index = 1; index <= pointer.parts(); index++) {
             String name = partName(blocklist, pointer.slot(), index);
-            ConfigMap part = client.configMaps().inNamespace(namespace).withName(name).get();
+            ConfigMap part = parts.apply(name);
             if (part == null || part.getBinaryData() == null || part.getBinaryData().get(PART_KEY) == null) {
                 throw new Unreadable(name + " is missing");
             }
             if (!pointer.digest().equals(part.getData() == null ? null : part.getData().get(DIGEST))) {
                 throw new Unreadable(name + " holds another version (being rewritten)");
             }
-            parts.add(Base64.getDecoder().decode(part.getBinaryData().get(PART_KEY)));
+            bytes.add(Base64.getDecoder().decode(part.getBinaryData().get(PART_KEY)));
         }
         try {
-            return new Loaded(pointer, ListEncoding.decode(ListEncoding.join(parts, pointer.digest())));
+            return new Loaded(pointer, ListEncoding.decode(ListEncoding.join(bytes, pointer.digest())));
         } catch (IllegalArgumentException e) {
             throw new Unreadable(e.getMessage());
         }

@@ -13,9 +13,6 @@ import com.sikkerapi.guard.testing.NetNs;
 import com.sikkerapi.guard.testing.RealApiServerProfile;
 import com.sikkerapi.guard.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Path;
@@ -42,12 +39,10 @@ class AgentOnRealApiServerKernelTest {
     @TempDir
     Path state;
 
-    private KubernetesClient agentClient(String namespace, String serviceAccount) {
+    private KubeApi agentClient(String namespace, String serviceAccount) {
         String token = cluster.server().kubectl("-n", namespace, "create", "token", serviceAccount).check().stdout()
                 .strip();
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.server().url()).withOauthToken(token)
-                .withTrustCerts(true).withNamespace(namespace).build();
-        return AgentCommand.kubernetesClient(config);
+        return KubeApi.of(java.net.URI.create(cluster.server().url()), token, null);
     }
 
     private AgentCommand agent(LabAccess lab, String namespace, String node) {

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * `make bench`, on real nodes: how long the cluster takes to start, how long an agent takes from its container's
- * start to enforcing and to Ready, and the agent pod's memory (its cgroup's peak, every probe included, after a
- * minute of probes) against the agent process's own peak. Prints Markdown table rows. A benchmark, not a test.
+ * start to enforcing and to Ready, the agent pod's memory (its cgroup's peak, every probe included, after a
+ * minute of probes) against the agent process's own peak, and the time a new list takes to every node. Prints Markdown table rows. A benchmark, not a test.
  */
 public final class RealNodesBench {
     private RealNodesBench() {
@@ -55,6 +55,16 @@ public final class RealNodesBench {
             String status = Commands.local().run("cat", "/proc/" + pid + "/status").output();
             long agentPeakKb = status.lines().filter(l -> l.startsWith("VmHWM:")).map(l -> l.split("\\s+")[1])
                     .mapToLong(Long::parseLong).findFirst().orElseThrow();
+            // A new list: the feed has a new version and the score minimum changes (which makes the hub pull at once
+            // rather than at its interval), until every node enforces the new digest (the status says so).
+            String before = product.awaitBlocklist(NAMESPACE, "edge", "Ready", b -> ready(b, nodes)).getStatus()
+                    .getList().digest();
+            product.api().list("45.77.77.77", 99);
+            Instant changed = Instant.now();
+            product.apply(product.blocklist(NAMESPACE, "edge", 60, List.of()));
+            product.awaitBlocklist(NAMESPACE, "edge", "every node on the new list", b -> ready(b, nodes)
+                    && b.getStatus().getList() != null && !before.equals(b.getStatus().getList().digest()));
+            double propagated = Duration.between(changed, Instant.now()).toMillis() / 1000.0;
             System.out.printf("| cluster start: control plane and %d nodes Ready (image imported) | %.1f s |%n", nodes,
                     product.cluster().startSeconds());
             System.out.printf("| operator: kubectl apply -k to its Deployment's pod Ready | %.1f s |%n", operatorSeconds);
@@ -63,6 +73,8 @@ public final class RealNodesBench {
                     Duration.between(started, enforcing).toMillis() / 1000.0);
             System.out.printf("| agent: first log line to pod Ready (httpGet probe every 5 s, seen by polling) | %.1f s |%n",
                     Duration.between(started, ready).toMillis() / 1000.0);
+            System.out.printf("| a new list (feed version and spec change) to every node enforcing its digest (kubectl"
+                    + " apply to the status, polled every 0.25 s) | %.1f s |%n", propagated);
             System.out.printf("| agent pod's memory cgroup peak after a minute of probes | %d MiB |%n",
                     podPeak / (1024 * 1024));
             System.out.printf("| agent process peak resident size (VmHWM) | %d MiB |%n", agentPeakKb / 1024);

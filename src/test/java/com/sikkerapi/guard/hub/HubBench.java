@@ -17,26 +17,22 @@ import com.sikkerapi.guard.feed.FeedPuller;
 import com.sikkerapi.guard.report.BulkReporter;
 import com.sikkerapi.guard.testing.FakeSikkerApi;
 import com.sikkerapi.guard.testing.KubeApiServer;
+import com.sikkerapi.guard.testing.LightweightAgents;
 import com.sikkerapi.guard.testing.Manifests;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * `make bench`: one hub and 1, 10 or 50 lightweight agents on a real kube-apiserver, with the local SikkerAPI
- * (FireHOL level1 with scores). Each agent watches the pointer as the real agent does, reads and verifies the parts
- * by name, and writes its node report with the attackers it blocked (one shared by every node, one of its own).
+ * (FireHOL level1 with scores). Each agent watches the pointer with the agent's own client, reads and verifies the
+ * parts by name, and writes its node report with the attackers it blocked (one shared by every node, one of its own).
  * Prints, per node count: blacklist requests per pull, the shared attacker's entries in the bulk report, the report's
  * entries, and the time from a new feed version to every node holding it. A benchmark, not a test.
  */
@@ -76,22 +72,17 @@ public final class HubBench {
             ListHub hub = new ListHub(client, new FeedPuller(new FeedClient(FeedClient.Settings.DEFAULTS,
                     Optional.empty(), () -> DestinationPolicy.ANY), dir.resolve("cache")), dir.resolve("api-key"),
                     records);
-            Map<Integer, String> held = new ConcurrentHashMap<>();
-            List<SharedIndexInformer<ConfigMap>> agents = new ArrayList<>();
-            for (int k = 1; k <= nodes; k++) {
-                agents.add(agent(client, namespace, k, held));
-            }
+            LightweightAgents agents = new LightweightAgents(server, namespace, "edge", nodes);
             int before = api.blacklistRequests();
-            hub.cycle(config, true, true);
+            ListHub.Pulled first = hub.cycle(config, true, true);
             int perPull = api.blacklistRequests() - before;
-            awaitAll(held, nodes, ListPublication.pointer(client.configMaps().inNamespace(namespace)
-                    .withName(ListPublication.pointerName("edge")).get()).orElseThrow().digest());
+            agents.awaitAll(first.record().digest(), Duration.ofSeconds(60));
 
             // A new feed version: the time until every node holds it.
             api.list("45." + nodes + ".9.9", 99);
             long start = System.nanoTime();
             ListHub.Pulled next = hub.cycle(config, false, true);
-            awaitAll(held, nodes, next.record().digest());
+            agents.awaitAll(next.record().digest(), Duration.ofSeconds(60));
             long propagated = (System.nanoTime() - start) / 1_000_000;
 
             int reportsBefore = api.reports().size();
@@ -99,7 +90,7 @@ public final class HubBench {
             List<String> bodies = api.reports().subList(reportsBefore, api.reports().size());
             String all = String.join("\n", bodies);
             int shared = all.split("\"45\\.200\\.200\\.200\"", -1).length - 1;
-            agents.forEach(SharedIndexInformer::close);
+            agents.close();
             client.namespaces().withName(namespace).delete();
             return String.format("| %d | %d | %d | %d in %d request(s) | %d ms |", nodes, perPull, shared,
                     row.addresses(), bodies.size(), propagated);
@@ -127,47 +118,5 @@ public final class HubBench {
         var status = new HubReports(client, new BulkReporter(BulkReporter.Settings.DEFAULTS), dir.resolve("api-key"),
                 records).round(config);
         return new ReportStatusRow(status.addresses());
-    }
-
-    /** A lightweight agent: the pointer watched, the parts read and verified by name, the digest held. */
-    private static SharedIndexInformer<ConfigMap> agent(KubernetesClient client, String namespace, int node,
-            Map<Integer, String> held) {
-        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace)
-                .withName(ListPublication.pointerName("edge")).inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(ConfigMap configMap) {
-                        read(configMap);
-                    }
-
-                    @Override
-                    public void onUpdate(ConfigMap before, ConfigMap after) {
-                        read(after);
-                    }
-
-                    @Override
-                    public void onDelete(ConfigMap configMap, boolean unknown) {
-                    }
-
-                    private void read(ConfigMap configMap) {
-                        ListPublication.pointer(configMap).ifPresent(pointer -> {
-                            try {
-                                held.put(node, ListPublication.load(client, namespace, "edge", pointer).digest());
-                            } catch (ListPublication.Unreadable e) {
-                                // A slot being rewritten: the next event brings the pointer again.
-                            }
-                        });
-                    }
-                });
-        return informer;
-    }
-
-    private static void awaitAll(Map<Integer, String> held, int nodes, String digest) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (held.values().stream().filter(digest::equals).count() < nodes) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("not every node holds " + digest + " after 60 s");
-            }
-            Thread.sleep(5);
-        }
     }
 }

@@ -22,6 +22,7 @@ import com.sikkerapi.guard.net.ListEncoding;
 import com.sikkerapi.guard.report.BulkReporter;
 import com.sikkerapi.guard.testing.FakeSikkerApi;
 import com.sikkerapi.guard.testing.KubeApiServer;
+import com.sikkerapi.guard.testing.LightweightAgents;
 import com.sikkerapi.guard.testing.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,6 +162,30 @@ class HubOnRealApiServerTest {
         assertThat(api.blacklistRequests()).as("no request for a node joining").isEqualTo(3);
         assertThat(revalidated.record().result()).isEqualTo("Published");
         assertThat(read().list().v4().contains(0x2d070707L)).as("the new protected range is left out").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} node(s)")
+    @ValueSource(ints = {1, 3, 10})
+    void onePullPerIntervalWhateverTheNodeCount(int nodes) throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        try (LightweightAgents agents = new LightweightAgents(SERVER, namespace, "edge", nodes)) {
+            ListHub.Pulled first = hub.cycle(config, true, true);
+            agents.awaitAll(first.record().digest(), Duration.ofSeconds(30));
+            // The nodes join one by one: the cluster's ranges change each time, and no request follows.
+            List<String> ranges = new ArrayList<>(config.protectedRanges());
+            for (int node = 1; node <= nodes; node++) {
+                ranges.add("10.201." + node + ".0/24");
+                ListHub.Pulled joined = hub.cycle(new AgentLoop.Config(config.agent(), List.copyOf(ranges)), true,
+                        false);
+                assertThat(joined.record().digest()).as("the list is the same").isEqualTo(first.record().digest());
+            }
+            assertThat(api.blacklistRequests()).as("one request for %d node(s)", nodes).isEqualTo(1);
+
+            api.list("45.7.7.7", 95);
+            ListHub.Pulled next = hub.cycle(config, false, true);
+            agents.awaitAll(next.record().digest(), Duration.ofSeconds(30));
+            assertThat(api.blacklistRequests()).as("the next interval: one more").isEqualTo(2);
+        }
     }
 
     @Test

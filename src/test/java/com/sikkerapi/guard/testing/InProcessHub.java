@@ -1,6 +1,6 @@
 package com.sikkerapi.guard.testing;
 
-import com.sikkerapi.guard.agent.AgentCommand;
+import com.sikkerapi.guard.agent.KubeApi;
 import com.sikkerapi.guard.feed.DestinationPolicy;
 import com.sikkerapi.guard.feed.FeedClient;
 import com.sikkerapi.guard.hub.HubCommand;
@@ -39,7 +39,8 @@ public final class InProcessHub implements AutoCloseable {
         if (apiKeyFile != null) {
             env.put("SIKKERGUARD_API_KEY_FILE", apiKeyFile.toString());
         }
-        return new InProcessHub(new HubCommand(HubCommand.Environment.from(env), AgentCommand.kubernetesClient(config),
+        return new InProcessHub(new HubCommand(HubCommand.Environment.from(env), HubCommand.kubernetesClient(config),
+                KubeApi.of(java.net.URI.create(server.url()), token, null),
                 new FeedClient.Settings(Duration.ofSeconds(2), Duration.ofSeconds(10), 1 << 24, 0,
                         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofSeconds(1), "test"),
                 BulkReporter.Settings.DEFAULTS, Optional.of(DestinationPolicy.ANY)));
