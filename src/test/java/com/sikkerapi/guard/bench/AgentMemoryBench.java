@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * `make bench`: the agent's resident memory, step by step, each step a child JVM with the launcher's flags for the
- * agent under a 320 MiB container limit (AgentMemoryProbe): the JVM alone, with the agent's API client talking TLS
+ * agent under a 320 MiB container limit, its class path and class-data archive (AgentMemoryProbe): the JVM alone, with the agent's API client talking TLS
  * to a real kube-apiserver, and holding a published list of 5,000 and of 1,000,000 entries. Arguments: the two list
  * files (one address a line). Prints Markdown table rows. A benchmark, not a test.
  */
@@ -53,7 +53,12 @@ public final class AgentMemoryBench {
         if (agentFlags) {
             command.addAll(AGENT_FLAGS);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMemoryProbe.class.getName()));
+        // The launcher's class path and class-data archive (make build), and the probe's own classes.
+        Path app = Path.of("target/sikkerguard/app").toAbsolutePath();
+        command.addAll(List.of("-XX:SharedArchiveFile=" + app.resolve("sikkerguard-tools.jsa"), "-Xshare:auto",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+                Path.of("target/test-classes").toAbsolutePath() + ":" + app + "/app/*:" + app + "/lib/main/*:" + app
+                        + "/lib/boot/*", AgentMemoryProbe.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
