@@ -69,6 +69,26 @@ public final class FeedPuller {
     }
 
     /**
+     * What is asked for, as a short hash: each source's name, address (with its query: the score minimum, the
+     * protocols) and format, never its headers (the key). A spec change that changes it makes the next list a new
+     * baseline for the growth rule, which guards against a broken feed, not against an admin.
+     */
+    public static String identity(List<Source> sources) {
+        StringBuilder text = new StringBuilder();
+        for (Source source : sources) {
+            text.append(source.name()).append('\n').append(source.uri()).append('\n').append(source.format())
+                    .append('\n');
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * @param revalidate validate even when no source changed (the spec changed: whitelist, limits)
      */
     public Pull pull(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected,

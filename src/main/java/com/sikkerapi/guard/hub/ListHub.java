@@ -72,7 +72,16 @@ final class ListHub {
         List<FeedPuller.Source> sources = FeedPuller.sources(agent.spec(), apiKeyFile);
         ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), whitelist(config, sources));
         List<String> rejected = new ArrayList<>();
-        long previous = current.map(ListPublication.Pointer::listed).orElse(-1L);
+        String asked = FeedPuller.identity(sources);
+        // The growth rule compares with the published list only while the same is asked: a spec change of the
+        // sources (a lower score minimum, a new feed) starts a new baseline. A pointer from an older hub says
+        // nothing of its sources and keeps its baseline.
+        long previous = current.filter(pointer -> pointer.sources() == null || pointer.sources().equals(asked))
+                .map(ListPublication.Pointer::listed).orElse(-1L);
+        if (current.isPresent() && previous < 0 && current.get().listed() >= 0) {
+            LOG.infof("The sources changed: the growth rule starts again from the next list (%d listed before)",
+                    current.get().listed());
+        }
         com.sikkerapi.guard.feed.RejectedLines onRejected = (source, line, reason, text) -> {
             if (rejected.size() < 20) {
                 rejected.add(source + " line " + line + ": " + reason); // never the line itself
@@ -103,6 +112,12 @@ final class ListHub {
         String digest = ListEncoding.digest(encoded);
         EntryCounts entries = EntryCounts.of(list.cidrCountV4(), list.cidrCountV6());
         if (current.isPresent() && current.get().digest().equals(digest)) {
+            if (!asked.equals(current.get().sources())) {
+                // The same list from other sources: the pointer records them, so that the baseline moves with it.
+                ListPublication.Pointer same = current.get();
+                apply(ListPublication.pointer(agent, new ListPublication.Pointer(digest, same.slot(), same.parts(),
+                        listed, asked)));
+            }
             return new Pulled(write(agent, keep(agent, "Unchanged", "the list is the one published", now, pulled)), list,
                     listed);
         }
@@ -118,7 +133,7 @@ final class ListHub {
             return new Pulled(write(agent, keep(agent, "Waiting", waiting, now, pulled)), list, listed);
         }
         try {
-            publish(agent, slot, parts, digest, listed);
+            publish(agent, slot, parts, digest, listed, asked);
         } catch (KubernetesClientException e) {
             return new Pulled(write(agent, keep(agent, "WriteFailed", e.getMessage(), now, pulled)), list, listed);
         }
@@ -131,7 +146,8 @@ final class ListHub {
     }
 
     /** Parts first (into the slot no node is told to read), then the pointer: a reader never sees a half. */
-    private void publish(AgentConfig agent, char slot, List<byte[]> parts, String digest, long listed) {
+    private void publish(AgentConfig agent, char slot, List<byte[]> parts, String digest, long listed,
+            String sources) {
         for (int index = 1; index <= parts.size(); index++) {
             apply(ListPublication.part(agent, slot, index, parts.size(), digest, parts.get(index - 1)));
         }
@@ -139,7 +155,8 @@ final class ListHub {
             client.configMaps().inNamespace(agent.namespace())
                     .withName(ListPublication.partName(agent.blocklist(), slot, index)).delete();
         }
-        apply(ListPublication.pointer(agent, new ListPublication.Pointer(digest, slot, parts.size(), listed)));
+        apply(ListPublication.pointer(agent, new ListPublication.Pointer(digest, slot, parts.size(), listed,
+                sources)));
     }
 
     /**

@@ -47,6 +47,7 @@ public final class ListPublication {
     static final String PARTS = "parts";
     static final String INDEX = "index";
     static final String LISTED = "listed";
+    static final String SOURCES = "sources";
     static final char[] SLOTS = {'a', 'b'};
 
     private ListPublication() {
@@ -56,8 +57,10 @@ public final class ListPublication {
      * What the pointer says.
      *
      * @param listed the raw entry count the feeds listed, for the growth rule of the next pull
+     * @param sources what was asked for ({@link com.sikkerapi.guard.feed.FeedPuller#identity}): the growth rule
+     *        compares with {@code listed} only while the same is asked; null from a hub before this field
      */
-    public record Pointer(String digest, char slot, int parts, long listed) {
+    public record Pointer(String digest, char slot, int parts, long listed, String sources) {
     }
 
     /** A published list read back whole and verified against its digest. */
@@ -99,7 +102,7 @@ public final class ListPublication {
             return Optional.empty();
         }
         return Optional.of(new Pointer(data.get(DIGEST), data.get(SLOT).charAt(0), Integer.parseInt(data.get(PARTS)),
-                Long.parseLong(data.getOrDefault(LISTED, "-1"))));
+                Long.parseLong(data.getOrDefault(LISTED, "-1")), data.get(SOURCES)));
     }
 
     public static String recordName(String blocklist) {
@@ -179,6 +182,9 @@ public final class ListPublication {
         data.put(SLOT, String.valueOf(pointer.slot()));
         data.put(PARTS, Integer.toString(pointer.parts()));
         data.put(LISTED, Long.toString(pointer.listed()));
+        if (pointer.sources() != null) {
+            data.put(SOURCES, pointer.sources());
+        }
         return new ConfigMapBuilder().withMetadata(metadata(config, pointerName(config.blocklist()), POINTER_OUTPUT))
                 .withData(data).build();
     }

@@ -79,7 +79,7 @@ class AgentLoopKernelTest {
         entries.addAll(List.of("45.1.1.0/24", "45.1.2.0/24"));
         AddressSet list = AddressSet.of(entries);
         String digest = ListEncoding.digest(ListEncoding.encode(list));
-        return Optional.of(new ListPublication.Loaded(new ListPublication.Pointer(digest, 'a', 1, entries.size()),
+        return Optional.of(new ListPublication.Loaded(new ListPublication.Pointer(digest, 'a', 1, entries.size(), null),
                 list));
     }
 

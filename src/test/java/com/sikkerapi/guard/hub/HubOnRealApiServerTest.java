@@ -189,6 +189,44 @@ class HubOnRealApiServerTest {
     }
 
     @Test
+    void aFeedThatGrowsOnItsOwnIsRefusedAndASpecChangeOfTheSourcesIsANewBaseline() throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        AgentLoop.Config strict = withScoreMinimum(95);
+        ListHub.Pulled first = hub.cycle(strict, true, true);
+        assertThat(first.record().result()).isEqualTo("Published");
+        long listed = api.listed(95);
+
+        // The same query, more than twice the entries: a broken feed, refused; the published list stays.
+        for (int k = 0; k <= 2 * listed; k++) {
+            api.list("45.100." + (k >> 8) + "." + (k & 255), 99);
+        }
+        ListHub.Pulled grown = hub.cycle(strict, false, true);
+        assertThat(grown.record().result()).isEqualTo("ListRejected");
+        assertThat(grown.record().message()).contains("times the");
+        assertThat(read().digest()).isEqualTo(first.record().digest());
+
+        // The admin lowers the score minimum: what is asked changed, so the larger list is the new baseline.
+        ListHub.Pulled lowered = hub.cycle(withScoreMinimum(94), true, true);
+        assertThat(lowered.record().result()).isEqualTo("Published");
+        assertThat(read().list().v4().contains(0x2d640000L)).as("45.100.0.0 is listed").isTrue();
+        assertThat(read().pointer().listed()).isGreaterThan(2 * listed);
+
+        // ... and from there the rule holds again.
+        long baseline = api.listed(94);
+        for (int k = 0; k <= 2 * baseline; k++) {
+            api.list("45.101." + (k >> 8) + "." + (k & 255), 99);
+        }
+        assertThat(hub.cycle(withScoreMinimum(94), false, true).record().result()).isEqualTo("ListRejected");
+    }
+
+    private AgentLoop.Config withScoreMinimum(int minimum) {
+        ThreatBlocklistSpec spec = spec();
+        spec.getSource().getSikkerapi().setScoreMinimum(minimum);
+        return new AgentLoop.Config(new AgentConfig("edge", namespace, config.agent().uid(), 1, Mode.Enforcing,
+                ModeReason.Spec, spec), config.protectedRanges());
+    }
+
+    @Test
     void aHalfWrittenPublicationIsNeverRead() throws Exception {
         ListHub hub = hub(DestinationPolicy.ANY);
         hub.cycle(config, true, true);
