@@ -12,7 +12,6 @@ import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
 import com.sikkerapi.guard.firewall.ipset.Naming;
 import com.sikkerapi.guard.hub.ListPublication;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,8 +116,7 @@ public final class AgentCommand {
             Optional<ListPublication.Pointer> pointer = watch.pointer();
             if (pointer.isPresent() && (published == null || !published.pointer().equals(pointer.get()))) {
                 try {
-                    published = ListPublication.load(name -> api.get(KubeApi.path(ConfigMap.class, env.namespace(),
-                            name), ConfigMap.class).orElse(null), env.blocklist(), pointer.get());
+                    published = ListPublication.load(api, env.namespace(), env.blocklist(), pointer.get());
                 } catch (ListPublication.Unreadable e) {
                     LOG.warnf("The published list cannot be read whole yet (%s); keeping the list in place",
                             e.getMessage());
@@ -278,16 +276,12 @@ public final class AgentCommand {
                     env.namespace(), env.blocklist()), com.fasterxml.jackson.databind.JsonNode.class);
             return blocklist.isEmpty() || blocklist.get().path("metadata").hasNonNull("deletionTimestamp")
                     ? BlocklistState.GONE : BlocklistState.PRESENT;
-        } catch (KubeApi.Failure e) {
-            if (e.code() == 401 || e.code() == 403) {
+        } catch (RuntimeException e) {
+            if (e instanceof KubeApi.Failure refused && (refused.code() == 401 || refused.code() == 403)) {
                 LOG.infof("The API server refuses this agent its blocklist (%d): its access may have been deleted"
-                        + " with the blocklist", e.code());
+                        + " with the blocklist", refused.code());
                 return BlocklistState.NO_ACCESS;
             }
-            LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
-                    e.getMessage());
-            return BlocklistState.UNREACHABLE;
-        } catch (RuntimeException e) {
             LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
                     e.getMessage());
             return BlocklistState.UNREACHABLE;

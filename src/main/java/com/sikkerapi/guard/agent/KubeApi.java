@@ -86,7 +86,7 @@ public final class KubeApi {
      *        insecure-skip-tls-verify)
      */
     public static KubeApi of(URI server, String token, byte[] caPem) {
-        return new KubeApi(server, () -> token, caPem == null ? TrustAll.context() : trusting(caPem));
+        return of(server, () -> token, caPem);
     }
 
     static KubeApi of(URI server, Supplier<String> token, byte[] caPem) {

@@ -121,6 +121,13 @@ public final class ListPublication {
         return load(name -> client.configMaps().inNamespace(namespace).withName(name).get(), blocklist, pointer);
     }
 
+    /** The same, through the agent's own client. */
+    public static Loaded load(com.sikkerapi.guard.agent.KubeApi api, String namespace, String blocklist,
+            Pointer pointer) throws Unreadable {
+        return load(name -> api.get(com.sikkerapi.guard.agent.KubeApi.path(ConfigMap.class, namespace, name),
+                ConfigMap.class).orElse(null), blocklist, pointer);
+    }
+
     /** @param parts a ConfigMap of the blocklist's namespace by name, null when there is none */
     public static Loaded load(java.util.function.Function<String, ConfigMap> parts, String blocklist,
             Pointer pointer) throws Unreadable {

@@ -3,7 +3,6 @@ package com.sikkerapi.guard.testing;
 import com.sikkerapi.guard.agent.ConfigWatch;
 import com.sikkerapi.guard.agent.KubeApi;
 import com.sikkerapi.guard.hub.ListPublication;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +42,7 @@ public final class LightweightAgents implements AutoCloseable {
                 long seen = watch.version();
                 watch.pointer().filter(pointer -> !pointer.digest().equals(held.get(node))).ifPresent(pointer -> {
                     try {
-                        held.put(node, ListPublication.load(name -> api.get(KubeApi.path(ConfigMap.class, namespace,
-                                name), ConfigMap.class).orElse(null), blocklist, pointer).digest());
+                        held.put(node, ListPublication.load(api, namespace, blocklist, pointer).digest());
                     } catch (ListPublication.Unreadable e) {
                         // a slot being rewritten: the next pointer brings it
                     }
