@@ -1,7 +1,8 @@
 -- Argo CD health of a ThreatBlocklist (guard.sikkerapi.com), from the status the operator writes.
 -- Healthy: every selected node enforces (or dry-runs) the current generation. Progressing: the operator has not
--- seen this generation yet, or nodes are still rolling out. Degraded: nodes report failures, the spec is invalid,
--- or no node is selected; the message says why. Argo CD runs this in Lua 5.1.
+-- seen this generation yet, or a staged rollout is under way (status.rollout.stage Canary or Batch n/m), or nodes are
+-- still catching up. Degraded: the rollout halted (RolloutHalted), nodes report failures, the spec is invalid, or no
+-- node is selected; the message says why. Argo CD runs this in Lua 5.1.
 local hs = {}
 if obj.status == nil or obj.status.conditions == nil then
   hs.status = "Progressing"
@@ -10,11 +11,14 @@ if obj.status == nil or obj.status.conditions == nil then
 end
 local ready = nil
 local degraded = nil
+local halted = nil
 for _, condition in ipairs(obj.status.conditions) do
   if condition.type == "Ready" then
     ready = condition
   elseif condition.type == "Degraded" then
     degraded = condition
+  elseif condition.type == "RolloutHalted" then
+    halted = condition
   end
 end
 local nodes = ""
@@ -32,9 +36,9 @@ if obj.metadata.generation ~= nil and ready.observedGeneration ~= nil
   hs.message = "The operator has not processed generation " .. obj.metadata.generation .. " yet"
   return hs
 end
-if ready.status == "True" then
-  hs.status = "Healthy"
-  hs.message = (ready.message or "All nodes ready") .. nodes
+if halted ~= nil and halted.status == "True" then
+  hs.status = "Degraded"
+  hs.message = "RolloutHalted: " .. (halted.message or "")
   return hs
 end
 if ready.reason == "InvalidSpec" or ready.reason == "NoNodes" then
@@ -45,6 +49,18 @@ end
 if degraded ~= nil and degraded.status == "True" then
   hs.status = "Degraded"
   hs.message = (degraded.reason or "Degraded") .. ": " .. (degraded.message or "") .. nodes
+  return hs
+end
+local rollout = obj.status.rollout
+if rollout ~= nil and rollout.stage ~= nil and rollout.stage ~= "Complete" and rollout.stage ~= "Waiting" then
+  hs.status = "Progressing"
+  hs.message = "Rollout " .. rollout.stage .. ": " .. (rollout.message or "") .. " (nodes on target: "
+      .. (rollout.summary or "?") .. ")"
+  return hs
+end
+if ready.status == "True" then
+  hs.status = "Healthy"
+  hs.message = (ready.message or "All nodes ready") .. nodes
   return hs
 end
 hs.status = "Progressing"

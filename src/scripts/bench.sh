@@ -132,7 +132,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo
   echo "The image (\`make image\`: the Dockerfile built with buildah; a jlink runtime on Debian bookworm slim): $image_size,"
   echo "uncompressed layers as \`docker images\` counts them (549 MB before, with a full JRE on the minbase)."
-  echo "On the real cluster of the tests (RealNodesBench: src/scripts/cluster.sh, 2 nodes, cached binaries and image):"
+  echo "On the real cluster of the tests (RealNodesBench: src/scripts/cluster.sh, 3 nodes, cached binaries and image):"
   echo
   echo "| what | measured |"
   echo "| --- | --- |"

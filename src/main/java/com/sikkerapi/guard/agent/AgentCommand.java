@@ -46,8 +46,9 @@ public final class AgentCommand {
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    /** The published list as last read whole; kept so that a change of the node's own addresses needs no read. */
-    private ListPublication.Loaded published;
+    private final PublishedLists lists;
+    /** What the rollout assigned this node in the last cycle; null without a rollout. */
+    private volatile com.sikkerapi.guard.api.Rollout.Assignment assignment;
 
     AgentCommand(AgentEnvironment env, KubeApi api, Commands commands) {
         this.env = env;
@@ -59,6 +60,7 @@ public final class AgentCommand {
                 endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints),
                 metrics);
         this.reporter = new NodeReporter(api, env.namespace(), env.node());
+        this.lists = new PublishedLists(api, env.namespace(), env.blocklist());
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
         this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), env.blockedLogInterval(),
                 metrics);
@@ -94,10 +96,12 @@ public final class AgentCommand {
                 restored.ifPresent(outcome -> report(config, outcome));
                 restored = Optional.empty();
                 AgentLoop.Outcome outcome = cycle(config);
+                // What this node was to enforce: the rollout's assignment (the target, or the previous identity).
+                AgentLoop.Config assigned = assignment == null ? config : config.with(assignment.config());
                 metrics.cycle(outcome);
-                health.cycle(outcome, config.agent().mode());
-                report(config, outcome);
-                observe(config);
+                health.cycle(outcome, assigned.agent().mode());
+                report(assigned, outcome);
+                observe(assigned);
                 // Wake up for the heartbeat as well: a quiet node still shows it is alive, and its own addresses
                 // are looked at again.
                 Duration wait = "ListUnreadable".equals(outcome.errorReason()) ? RETRY
@@ -111,20 +115,26 @@ public final class AgentCommand {
         }
     }
 
+    /**
+     * One cycle on what the rollout assigns this node: the target or the previous identity, each with its own
+     * settings and list; nothing new while no identity is known for it (it keeps what is in place).
+     */
     private AgentLoop.Outcome cycle(AgentLoop.Config config) {
+        assignment = config.rollout() == null ? null : config.rollout().assignment(env.node(), config.agent());
         try {
-            Optional<ListPublication.Pointer> pointer = watch.pointer();
-            if (pointer.isPresent() && (published == null || !published.pointer().equals(pointer.get()))) {
-                try {
-                    published = ListPublication.load(api, env.namespace(), env.blocklist(), pointer.get());
-                } catch (ListPublication.Unreadable e) {
-                    LOG.warnf("The published list cannot be read whole yet (%s); keeping the list in place",
-                            e.getMessage());
-                    return AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Pending,
-                            null, null, "ListUnreadable", e.getMessage());
-                }
+            if (assignment != null && assignment.identity() == null) {
+                return loop.hold();
             }
-            return loop.cycle(config, Optional.ofNullable(published));
+            Optional<ListPublication.Loaded> list;
+            try {
+                list = lists.wanted(watch.pointer(), assignment);
+            } catch (ListPublication.Unreadable e) {
+                LOG.warnf("The published list cannot be read whole yet (%s); keeping the list in place",
+                        e.getMessage());
+                return AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Pending,
+                        null, null, "ListUnreadable", e.getMessage());
+            }
+            return loop.cycle(assignment == null ? config : config.with(assignment.config()), list);
         } catch (java.io.IOException | RuntimeException e) {
             // One bad cycle (a failing tool, an API server gone mid-read) must not end the agent: report it and
             // try again later; the rules in place stay as they are.
@@ -202,7 +212,8 @@ public final class AgentCommand {
     }
 
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
-        reporter.record(config.agent(), outcome, Instant.now());
+        com.sikkerapi.guard.api.Rollout.Assignment assigned = assignment;
+        reporter.record(config.agent(), outcome, assigned == null ? null : assigned.identity(), Instant.now());
         observed();
         reporter.publish(config.agent(), Instant.now());
     }

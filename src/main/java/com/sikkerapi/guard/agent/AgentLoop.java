@@ -37,8 +37,20 @@ import org.jboss.logging.Logger;
 public final class AgentLoop {
     private static final Logger LOG = Logger.getLogger(AgentLoop.class);
 
-    /** The operator's configuration for this agent: the validated spec, its mode, and the cluster's ranges. */
-    public record Config(AgentConfig agent, List<String> protectedRanges) {
+    /**
+     * The operator's configuration for this agent: the validated spec, its mode, the cluster's ranges, and the
+     * rollout that says which identity each node enforces (null where the operator said nothing of one).
+     */
+    public record Config(AgentConfig agent, List<String> protectedRanges, com.sikkerapi.guard.api.Rollout rollout) {
+        public Config(AgentConfig agent, List<String> protectedRanges) {
+            this(agent, protectedRanges, null);
+        }
+
+        /** This configuration with another identity's settings (a node not yet moved by a rollout). */
+        public Config with(AgentConfig assigned) {
+            return new Config(assigned, protectedRanges, rollout);
+        }
+
         public ThreatBlocklistSpec spec() {
             return agent.spec();
         }
@@ -55,7 +67,7 @@ public final class AgentLoop {
      * What a cycle did, for the node report and the logs.
      *
      * @param digest the published list this node enforces (or dry-runs), null when it has none
-     * @param result Restored, Applied, Unchanged, DryRun, NotPublished or Failed
+     * @param result Restored, Applied, Unchanged, DryRun, NotPublished, Waiting (for a rollout stage) or Failed
      */
     public record Outcome(NodePhase phase, EntryCounts entries, String digest, String result, String errorReason,
             String errorMessage, boolean rolledBack) {
@@ -109,6 +121,15 @@ public final class AgentLoop {
         return Optional.of(new Outcome(NodePhase.Enforcing, enforced, enforcedDigest, "Restored", null, null, false));
     }
 
+    /**
+     * No identity is known for this node yet (a rollout's first stages on a cluster that had none): whatever is in
+     * place stays, and nothing new is applied.
+     */
+    public Outcome hold() {
+        return enforced != null ? new Outcome(NodePhase.Enforcing, enforced, enforcedDigest, "Waiting", null, null,
+                false) : new Outcome(NodePhase.Pending, null, null, "Waiting", null, null, false);
+    }
+
     /** One cycle. @param published the hub's list as read and verified, empty before its first publication */
     public Outcome cycle(Config config, Optional<ListPublication.Loaded> published) throws IOException {
         boolean dryRun = config.agent().mode() == Mode.DryRun;
@@ -131,6 +152,10 @@ public final class AgentLoop {
         if (next.equals(refusedBasis)) {
             return refused;
         }
+        // Asked for something else (back to the previous identity): the refusal is over, so that a rollout's
+        // retry tries that list again.
+        refusedBasis = null;
+        refused = null;
         if (next.equals(basis)) {
             return new Outcome(dryRun ? NodePhase.DryRun : NodePhase.Enforcing, enforced, enforcedDigest,
                     "Unchanged", null, null, false);

@@ -56,7 +56,9 @@ public final class ConfigWatch implements AutoCloseable {
         List<String> ranges = lines(configMap.getData().get(AgentConfig.PROTECTED_RANGES_KEY));
         Optional<Set<String>> nodes = Optional.ofNullable(configMap.getData().get(AgentConfig.SELECTED_NODES_KEY))
                 .map(text -> Set.copyOf(lines(text)));
-        return new Snapshot(new AgentLoop.Config(agent, ranges), nodes);
+        String rollout = configMap.getData().get(com.sikkerapi.guard.api.Rollout.KEY);
+        return new Snapshot(new AgentLoop.Config(agent, ranges, rollout == null ? null
+                : Json.read(rollout, com.sikkerapi.guard.api.Rollout.class)), nodes);
     }
 
     private static List<String> lines(String text) {

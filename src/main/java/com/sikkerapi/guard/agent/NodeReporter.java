@@ -31,9 +31,19 @@ public final class NodeReporter {
         this.node = node;
     }
 
-    /** Folds a cycle's outcome into the report (times and counters accumulate). */
-    public synchronized void record(AgentConfig config, AgentLoop.Outcome outcome, Instant now) {
+    /**
+     * Folds a cycle's outcome into the report (times and counters accumulate).
+     *
+     * @param identity the rollout identity the cycle was to enforce; null when none is known (the report keeps the
+     *        identity it names)
+     */
+    public synchronized void record(AgentConfig config, AgentLoop.Outcome outcome, String identity, Instant now) {
         String at = Rfc3339.format(now);
+        if (identity != null && outcome.errorReason() == null && outcome.phase().isHealthy()
+                && !identity.equals(report.getIdentity())) {
+            report.setIdentity(identity);
+            report.setIdentitySince(at);
+        }
         report.setBlocklist(config.blocklist());
         report.setNodeName(node);
         report.setPhase(outcome.phase());
@@ -54,10 +64,12 @@ public final class NodeReporter {
             report.setLastErrorReason(outcome.errorReason());
             report.setLastErrorMessage(outcome.errorMessage());
             report.setLastErrorTime(at);
+            report.setLastErrorIdentity(identity);
         } else if (outcome.phase().isHealthy()) {
             report.setLastErrorReason(null);
             report.setLastErrorMessage(null);
             report.setLastErrorTime(null);
+            report.setLastErrorIdentity(null);
         }
     }
 

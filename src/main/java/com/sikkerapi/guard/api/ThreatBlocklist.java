@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Score", jsonPath = ".spec.source.sikkerapi.scoreMinimum",
         type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Nodes", jsonPath = ".status.nodes.summary", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Stage", jsonPath = ".status.rollout.stage", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "List", jsonPath = ".status.list.version", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "On List", jsonPath = ".status.list.nodesOnList",
         type = AdditionalPrinterColumn.Type.INTEGER)

@@ -16,7 +16,13 @@ public class ThreatBlocklistNodeSpec {
     private EntryCounts entries;
     @JsonPropertyDescription("SHA-256 of the published list this node enforces (or dry-runs).")
     private String listDigest;
-    @JsonPropertyDescription("What the agent's last cycle did: Restored, Applied, Unchanged, DryRun, NotPublished or "
+    @JsonPropertyDescription("The rollout identity this node enforces (list digest and node-level settings), as the "
+            + "operator named it.")
+    private String identity;
+    @JsonPropertyDescription("Since when this node enforces that identity.")
+    private String identitySince;
+    @JsonPropertyDescription("What the agent's last cycle did: Restored, Applied, Unchanged, DryRun, NotPublished, Waiting (no "
+            + "identity assigned yet: what is in place stays) or "
             + "Failed.")
     private String lastResult;
     @JsonPropertyDescription("When this node last put a list in place.")
@@ -33,6 +39,8 @@ public class ThreatBlocklistNodeSpec {
     @JsonPropertyDescription("A short CamelCase reason for the last error, e.g. ListUnreadable, ApplyFailed, SelfTestFailed.")
     private String lastErrorReason;
     private String lastErrorMessage;
+    @JsonPropertyDescription("The identity the last error was about (the one the node tried to enforce).")
+    private String lastErrorIdentity;
     private String lastErrorTime;
 
     @JsonPropertyDescription("When the agent last wrote this object; a stale heartbeat means the agent is gone.")
@@ -51,6 +59,12 @@ public class ThreatBlocklistNodeSpec {
     public void setEntries(EntryCounts entries) { this.entries = entries; }
     public String getListDigest() { return listDigest; }
     public void setListDigest(String listDigest) { this.listDigest = listDigest; }
+    public String getIdentity() { return identity; }
+    public void setIdentity(String identity) { this.identity = identity; }
+    public String getIdentitySince() { return identitySince; }
+    public void setIdentitySince(String identitySince) { this.identitySince = identitySince; }
+    public String getLastErrorIdentity() { return lastErrorIdentity; }
+    public void setLastErrorIdentity(String lastErrorIdentity) { this.lastErrorIdentity = lastErrorIdentity; }
     public String getLastResult() { return lastResult; }
     public void setLastResult(String lastResult) { this.lastResult = lastResult; }
     public String getLastApply() { return lastApply; }

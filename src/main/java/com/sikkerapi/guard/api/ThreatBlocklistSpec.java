@@ -38,6 +38,10 @@ public class ThreatBlocklistSpec {
     @Default("{}")
     private ReportingSpec reporting = new ReportingSpec();
 
+    @Default("{}")
+    @JsonPropertyDescription("How a new list or setting reaches the nodes: canaries, batches, soak and deadline.")
+    private RolloutSpec rollout = new RolloutSpec();
+
     @JsonPropertyDescription("Where else the list goes: the web tier (outputs.nginx).")
     private OutputsSpec outputs;
 
@@ -62,6 +66,8 @@ public class ThreatBlocklistSpec {
     public void setEnforcement(EnforcementSpec enforcement) { this.enforcement = enforcement; }
     public ReportingSpec getReporting() { return reporting; }
     public void setReporting(ReportingSpec reporting) { this.reporting = reporting; }
+    public RolloutSpec getRollout() { return rollout; }
+    public void setRollout(RolloutSpec rollout) { this.rollout = rollout; }
     public OutputsSpec getOutputs() { return outputs; }
     public void setOutputs(OutputsSpec outputs) { this.outputs = outputs; }
     public Map<String, String> getNodeSelector() { return nodeSelector; }

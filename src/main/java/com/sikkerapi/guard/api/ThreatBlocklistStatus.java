@@ -45,6 +45,10 @@ public class ThreatBlocklistStatus {
     @JsonPropertyDescription("The web-tier publication (spec.outputs.nginx), as its publisher last recorded it.")
     private NginxOutputStatus nginx;
 
+    @io.fabric8.generator.annotation.Nullable
+    @JsonPropertyDescription("The staged rollout of what the nodes enforce (spec.rollout).")
+    private RolloutStatus rollout;
+
     @JsonPropertyDescription("Up to " + MAX_FAILING_NODES + " failing nodes with their reason; nodes.failed has the count.")
     private List<FailingNode> failingNodes;
 
@@ -70,6 +74,8 @@ public class ThreatBlocklistStatus {
     public void setList(ListStatus list) { this.list = list; }
     public NginxOutputStatus getNginx() { return nginx; }
     public void setNginx(NginxOutputStatus nginx) { this.nginx = nginx; }
+    public RolloutStatus getRollout() { return rollout; }
+    public void setRollout(RolloutStatus rollout) { this.rollout = rollout; }
     public List<FailingNode> getFailingNodes() { return failingNodes; }
     public void setFailingNodes(List<FailingNode> failingNodes) { this.failingNodes = failingNodes; }
 
@@ -80,7 +86,8 @@ public class ThreatBlocklistStatus {
                 && Objects.equals(nodes, s.nodes) && Objects.equals(entries, s.entries)
                 && Objects.equals(lastPull, s.lastPull) && Objects.equals(lastReport, s.lastReport)
                 && Objects.equals(failingNodes, s.failingNodes) && Objects.equals(nginx, s.nginx)
-                && Objects.equals(list, s.list) && Objects.equals(reporting, s.reporting);
+                && Objects.equals(list, s.list) && Objects.equals(reporting, s.reporting)
+                && Objects.equals(rollout, s.rollout);
     }
 
     @Override

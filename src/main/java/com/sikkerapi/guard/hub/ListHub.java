@@ -116,7 +116,7 @@ final class ListHub {
                 // The same list from other sources: the pointer records them, so that the baseline moves with it.
                 ListPublication.Pointer same = current.get();
                 apply(ListPublication.pointer(agent, new ListPublication.Pointer(digest, same.slot(), same.parts(),
-                        listed, asked)));
+                        listed, asked, same.other())));
             }
             return new Pulled(write(agent, keep(agent, "Unchanged", "the list is the one published", now, pulled)), list,
                     listed);
@@ -127,13 +127,21 @@ final class ListHub {
                     + " parts of " + ListPublication.MAX_PART_BYTES / 1024 + " KiB, at most "
                     + ListPublication.MAX_PARTS + " are published", now, pulled)), list, listed);
         }
-        char slot = current.map(pointer -> pointer.slot() == 'a' ? 'b' : 'a').orElse('a');
-        String waiting = stillEnforced(agent, slot);
+        // During a rollout the nodes not yet moved enforce the version the operator retains: it is never
+        // overwritten (the target it replaces may be; the operator then rolls out the new list instead).
+        Optional<ListPublication.Located> retained = Optional.ofNullable(config.rollout())
+                .flatMap(com.sikkerapi.guard.api.Rollout::retainedDigest)
+                .flatMap(kept -> current.flatMap(pointer -> pointer.locate(kept)));
+        char slot = retained.map(kept -> other(kept.slot()))
+                .orElseGet(() -> current.map(pointer -> other(pointer.slot())).orElse('a'));
+        String waiting = retained.isPresent() ? null : stillEnforced(agent, slot);
         if (waiting != null) {
             return new Pulled(write(agent, keep(agent, "Waiting", waiting, now, pulled)), list, listed);
         }
+        ListPublication.Located untouched = current.map(pointer -> pointer.slot() != slot ? pointer.current()
+                : pointer.other()).orElse(null);
         try {
-            publish(agent, slot, parts, digest, listed, asked);
+            publish(agent, slot, parts, digest, listed, asked, untouched);
         } catch (KubernetesClientException e) {
             return new Pulled(write(agent, keep(agent, "WriteFailed", e.getMessage(), now, pulled)), list, listed);
         }
@@ -147,7 +155,7 @@ final class ListHub {
 
     /** Parts first (into the slot no node is told to read), then the pointer: a reader never sees a half. */
     private void publish(AgentConfig agent, char slot, List<byte[]> parts, String digest, long listed,
-            String sources) {
+            String sources, ListPublication.Located untouched) {
         for (int index = 1; index <= parts.size(); index++) {
             apply(ListPublication.part(agent, slot, index, parts.size(), digest, parts.get(index - 1)));
         }
@@ -156,14 +164,17 @@ final class ListHub {
                     .withName(ListPublication.partName(agent.blocklist(), slot, index)).delete();
         }
         apply(ListPublication.pointer(agent, new ListPublication.Pointer(digest, slot, parts.size(), listed,
-                sources)));
+                sources, untouched)));
+    }
+
+    private static char other(char slot) {
+        return slot == 'a' ? 'b' : 'a';
     }
 
     /**
-     * The previous version stays readable while a node still enforces it (a node that restarts reads what the
-     * pointer names; one that lags may still be reading this slot): the slot about to be rewritten is spared
-     * while a live node's report names its digest, for at most {@link #MAX_WAIT_FOR_NODES} after the last
-     * publication.
+     * Without a rollout that retains a version, the previous version stays readable while a node still enforces
+     * it (one that lags may still be reading this slot): the slot about to be rewritten is spared while a live
+     * node's report names its digest, for at most {@link #MAX_WAIT_FOR_NODES} after the last publication.
      */
     private String stillEnforced(AgentConfig agent, char slot) {
         ConfigMap first = client.configMaps().inNamespace(agent.namespace())

@@ -22,9 +22,10 @@ import java.util.Optional;
  * The validated list as the hub publishes it for the nodes, through the API server (which every hostNetwork agent
  * reaches, whatever state kube-proxy and the CNI are in): the {@link ListEncoding} bytes in the binaryData of up to
  * {@link #MAX_PARTS} part ConfigMaps, and a small pointer ConfigMap, written last, naming the digest, the slot and
- * the part count. Parts go to the slot the pointer does not name, so the version the nodes enforce stays readable
- * while the next one is written; a reader that meets parts of another version (a slot being rewritten) sees it in
- * the digest and reads again. Names are fixed, so the agents' Role grants get on exactly these objects.
+ * the part count of the newest version and of the one in the other slot. Parts go to the slot whose version no
+ * node is told to enforce: the one the pointer does not name, or, while a rollout still hands the older version to
+ * the nodes not yet moved, the newest slot again. A reader that meets parts of another version (a slot being
+ * rewritten) sees it in the digest and reads again. Names are fixed, so the agents' Role grants get on exactly these objects.
  */
 public final class ListPublication {
     /** A ConfigMap holds 1 MiB in all; the rest is room for the keys and metadata. */
@@ -48,31 +49,49 @@ public final class ListPublication {
     static final String INDEX = "index";
     static final String LISTED = "listed";
     static final String SOURCES = "sources";
+    static final String OTHER = "other-";
     static final char[] SLOTS = {'a', 'b'};
 
     private ListPublication() {
     }
 
+    /** Where one published version lies: its digest, its slot and how many parts it has there. */
+    public record Located(String digest, char slot, int parts) {
+    }
+
     /**
-     * What the pointer says.
+     * What the pointer says: the version published last, and the one before it in the other slot (a rollout may
+     * still hand that one to the nodes not yet moved).
      *
      * @param listed the raw entry count the feeds listed, for the growth rule of the next pull
      * @param sources what was asked for ({@link com.sikkerapi.guard.feed.FeedPuller#identity}): the growth rule
      *        compares with {@code listed} only while the same is asked; null from a hub before this field
+     * @param other what the other slot holds, null when it holds nothing (or a hub before this field)
      */
-    public record Pointer(String digest, char slot, int parts, long listed, String sources) {
+    public record Pointer(String digest, char slot, int parts, long listed, String sources, Located other) {
+        public Located current() {
+            return new Located(digest, slot, parts);
+        }
+
+        /** The slot holding this digest, if either does. */
+        public Optional<Located> locate(String wanted) {
+            if (digest.equals(wanted)) {
+                return Optional.of(current());
+            }
+            return other != null && other.digest().equals(wanted) ? Optional.of(other) : Optional.empty();
+        }
     }
 
     /** A published list read back whole and verified against its digest. */
-    public record Loaded(Pointer pointer, AddressSet list) {
+    public record Loaded(Located where, AddressSet list) {
         public String digest() {
-            return pointer.digest();
+            return where.digest();
         }
     }
 
     /** Thrown when the parts do not make the pointer's list: a slot being rewritten, or parts missing. */
     public static final class Unreadable extends Exception {
-        Unreadable(String message) {
+        public Unreadable(String message) {
             super(message);
         }
     }
@@ -101,8 +120,11 @@ public final class ListPublication {
         if (data == null || data.get(DIGEST) == null || data.get(SLOT) == null || data.get(PARTS) == null) {
             return Optional.empty();
         }
+        Located other = data.get(OTHER + DIGEST) == null || data.get(OTHER + SLOT) == null
+                || data.get(OTHER + PARTS) == null ? null : new Located(data.get(OTHER + DIGEST),
+                data.get(OTHER + SLOT).charAt(0), Integer.parseInt(data.get(OTHER + PARTS)));
         return Optional.of(new Pointer(data.get(DIGEST), data.get(SLOT).charAt(0), Integer.parseInt(data.get(PARTS)),
-                Long.parseLong(data.getOrDefault(LISTED, "-1")), data.get(SOURCES)));
+                Long.parseLong(data.getOrDefault(LISTED, "-1")), data.get(SOURCES), other));
     }
 
     public static String recordName(String blocklist) {
@@ -116,21 +138,21 @@ public final class ListPublication {
     }
 
     /** Reads the parts the pointer names; every part must carry the pointer's digest and the whole must hash to it. */
-    public static Loaded load(KubernetesClient client, String namespace, String blocklist, Pointer pointer)
+    public static Loaded load(KubernetesClient client, String namespace, String blocklist, Located pointer)
             throws Unreadable {
         return load(name -> client.configMaps().inNamespace(namespace).withName(name).get(), blocklist, pointer);
     }
 
     /** The same, through the agent's own client. */
     public static Loaded load(com.sikkerapi.guard.agent.KubeApi api, String namespace, String blocklist,
-            Pointer pointer) throws Unreadable {
+            Located pointer) throws Unreadable {
         return load(name -> api.get(com.sikkerapi.guard.agent.KubeApi.path(ConfigMap.class, namespace, name),
                 ConfigMap.class).orElse(null), blocklist, pointer);
     }
 
     /** @param parts a ConfigMap of the blocklist's namespace by name, null when there is none */
     public static Loaded load(java.util.function.Function<String, ConfigMap> parts, String blocklist,
-            Pointer pointer) throws Unreadable {
+            Located pointer) throws Unreadable {
         List<byte[]> bytes = new ArrayList<>();
         for (int index = 1; index <= pointer.parts(); index++) {
             String name = partName(blocklist, pointer.slot(), index);
@@ -191,6 +213,11 @@ public final class ListPublication {
         data.put(LISTED, Long.toString(pointer.listed()));
         if (pointer.sources() != null) {
             data.put(SOURCES, pointer.sources());
+        }
+        if (pointer.other() != null) {
+            data.put(OTHER + DIGEST, pointer.other().digest());
+            data.put(OTHER + SLOT, String.valueOf(pointer.other().slot()));
+            data.put(OTHER + PARTS, Integer.toString(pointer.other().parts()));
         }
         return new ConfigMapBuilder().withMetadata(metadata(config, pointerName(config.blocklist()), POINTER_OUTPUT))
                 .withData(data).build();

@@ -10,10 +10,12 @@ import java.util.List;
  * Everything the operator decides for one valid ThreatBlocklist before rendering the agent's objects: the effective
  * mode, the cluster ranges no node may block, the nodes selected to run the agent (an agent stopped on a node
  * that is no longer among them removes its rules; one stopped for a restart leaves them for its successor), and the
- * agents' loopback port ({@link HealthPorts}). The dependents render from this and the resource alone.
+ * agents' loopback port ({@link HealthPorts}), and the rollout ({@link RolloutPlanner}: which nodes enforce which
+ * identity). The dependents render from this and the resource alone.
  */
 public record AgentPlan(Mode mode, ModeReason modeReason, List<String> protectedRanges,
-        java.util.Collection<String> selectedNodes, int healthPort, OperatorSettings settings) {
+        java.util.Collection<String> selectedNodes, int healthPort, OperatorSettings settings,
+        com.sikkerapi.guard.api.Rollout rollout) {
 
     /**
      * The namespace label {@code guard.sikkerapi.com/dry-run=true} forces dry-run over the spec, so a cluster admin can

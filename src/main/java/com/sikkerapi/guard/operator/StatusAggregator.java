@@ -34,6 +34,7 @@ public final class StatusAggregator {
     public static final String READY = "Ready";
     public static final String DEGRADED = "Degraded";
     public static final String PUBLISHED = "Published";
+    public static final String ROLLOUT_HALTED = "RolloutHalted";
     public static final Duration HEARTBEAT_INTERVAL = ThreatBlocklistNode.HEARTBEAT_INTERVAL;
     static final Duration STALE_AFTER = HEARTBEAT_INTERVAL.multipliedBy(3);
 
@@ -116,6 +117,31 @@ public final class StatusAggregator {
         return status;
     }
 
+    /**
+     * Adds the rollout to a folded status: its view, the RolloutHalted condition, and Ready says so when the
+     * rollout is halted (the nodes keep the previous identity: not ready on the current one, but not failing).
+     */
+    public static void rollout(ThreatBlocklistStatus status, ThreatBlocklistStatus old,
+            com.sikkerapi.guard.api.Rollout rollout, com.sikkerapi.guard.api.RolloutStatus view, Instant now) {
+        status.setRollout(view);
+        if (rollout == null) {
+            return;
+        }
+        long generation = status.getObservedGeneration();
+        boolean halted = rollout.stage() == com.sikkerapi.guard.api.Rollout.Stage.Halted;
+        List<Condition> previous = old == null || old.getConditions() == null ? List.of() : old.getConditions();
+        List<Condition> conditions = new ArrayList<>(status.getConditions());
+        if (halted) {
+            conditions.replaceAll(c -> READY.equals(c.getType()) && "False".equals(c.getStatus())
+                    ? carryOver(condition(READY, false, ROLLOUT_HALTED, view.message(), generation), previous, now)
+                    : c);
+        }
+        conditions.add(carryOver(halted ? condition(ROLLOUT_HALTED, true, "StageFailed", view.message(), generation)
+                : condition(ROLLOUT_HALTED, false, rollout.stage().name(), view.stage() + ": " + view.message(),
+                        generation), previous, now));
+        status.setConditions(conditions);
+    }
+
     /** Whether the hub publishes: its last pull's result, and how many nodes enforce what it published. */
     private static Condition published(ListStatus record, String hubState, int onList, int desired, long generation) {
         if ("Unavailable".equals(hubState)) {
@@ -186,7 +212,7 @@ public final class StatusAggregator {
         return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     }
 
-    private static boolean isStale(String heartbeat, Instant now) {
+    static boolean isStale(String heartbeat, Instant now) {
         Instant at = Rfc3339.parse(heartbeat);
         return at == null || at.plus(STALE_AFTER).isBefore(now);
     }

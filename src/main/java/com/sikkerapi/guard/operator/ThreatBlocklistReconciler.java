@@ -44,7 +44,8 @@ import org.jboss.logging.Logger;
         @Dependent(type = HubRoleDependent.class),
         @Dependent(type = HubRoleBindingDependent.class),
         @Dependent(type = HubDeploymentDependent.class)})
-@ControllerConfiguration(name = "threatblocklist", fieldManager = Names.FIELD_MANAGER)
+@ControllerConfiguration(name = "threatblocklist", fieldManager = Names.FIELD_MANAGER,
+        informer = @io.javaoperatorsdk.operator.api.config.informer.Informer(onUpdateFilter = SpecOrRetryChanged.class))
 public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
     private static final Logger LOG = Logger.getLogger(ThreatBlocklistReconciler.class);
 
@@ -73,33 +74,46 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector());
         int desired = DesiredNodes.desiredCount(selected,
                 context.getSecondaryResource(DaemonSet.class).orElse(null));
+        Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
+        StatusAggregator.Hub hub = ClusterWatch.hub(context, blocklist, hubAvailable(context));
+        Rollouts.Last last = Rollouts.last(context.getSecondaryResources(ConfigMap.class), blocklist);
+        List<RolloutPlanner.NodeView> views = Rollouts.views(nodes, selected, reports,
+                blocklist.getMetadata().getName());
+        RolloutPlanner.Result rollout = null;
         if (problems.isEmpty()) {
+            rollout = Rollouts.plan(blocklist, last, hub, views, mode, modeReason, Instant.now());
             List<String> protectedRanges = ProtectedRanges.compute(nodes, ClusterWatch.apiServerEndpoints(context),
                     configuredRanges());
             context.managedWorkflowAndDependentResourceContext()
                     .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, selected,
                             HealthPorts.assign(blocklist, context.getPrimaryCache().list().toList(),
-                                    settings.agent().healthPort()), settings));
+                                    settings.agent().healthPort()), settings, rollout.rollout()));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            if (!rollout.rollout().equals(last.rollout())) {
+                rollout.events().forEach(event -> events.emit(blocklist, event.warning() ? "Warning" : "Normal",
+                        event.reason(), event.message()));
+            }
         } else {
             LOG.warnf("%s/%s has an invalid spec, agents keep the last valid one: %s",
                     blocklist.getMetadata().getNamespace(), blocklist.getMetadata().getName(), problems);
         }
 
-        Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
         ThreatBlocklistStatus before = blocklist.getStatus();
+        Instant now = Instant.now();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
-                selected, desired, reports, ClusterWatch.hub(context, blocklist, hubAvailable(context)), Instant.now());
+                selected, desired, reports, hub, now);
+        StatusAggregator.rollout(after, before, rollout != null ? rollout.rollout() : last.rollout(),
+                Rollouts.status(rollout != null ? rollout.rollout() : last.rollout(), views,
+                        rollout == null ? "paused: the spec is invalid" : rollout.message()), now);
         ConfigMap publication = ClusterWatch.nginxPublication(context, blocklist);
         NginxTakeBack.reconcile(context.getClient(), blocklist, publication);
         after.setNginx(NginxOutputEnabled.enabled(blocklist) && publication != null
                 ? NginxPublication.status(publication) : null);
         metrics.nodes(blocklist, after.getNodes(), OperatorMetrics.keys(context.getPrimaryCache().list()));
-        // Staleness of node heartbeats is a matter of time, not of events: look again after one heartbeat.
         if (Objects.equals(before, after)) {
             LOG.debugf("%s/%s reconciled: status unchanged", blocklist.getMetadata().getNamespace(),
                     blocklist.getMetadata().getName());
-            return UpdateControl.<ThreatBlocklist>noUpdate().rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);
+            return UpdateControl.<ThreatBlocklist>noUpdate().rescheduleAfter(recheck(rollout));
         }
         events.recordTransitions(blocklist, before, after);
         // A fresh object carrying only the status: with server-side apply the operator then owns exactly the status
@@ -109,7 +123,17 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
                 .withNamespace(blocklist.getMetadata().getNamespace()).build());
         statusOnly.setSpec(null);
         statusOnly.setStatus(after);
-        return UpdateControl.patchStatus(statusOnly).rescheduleAfter(StatusAggregator.HEARTBEAT_INTERVAL);
+        return UpdateControl.patchStatus(statusOnly).rescheduleAfter(recheck(rollout));
+    }
+
+    /** After one heartbeat (node staleness is a matter of time), or sooner when a soak or a stage deadline ends. */
+    private static java.time.Duration recheck(RolloutPlanner.Result rollout) {
+        java.time.Duration heartbeat = StatusAggregator.HEARTBEAT_INTERVAL;
+        if (rollout == null || rollout.recheck() == null) {
+            return heartbeat;
+        }
+        java.time.Duration soon = rollout.recheck().plusMillis(200);
+        return soon.compareTo(heartbeat) < 0 ? soon : heartbeat;
     }
 
     /** Null until the hub's Deployment has a status (just made); then whether a replica is available. */

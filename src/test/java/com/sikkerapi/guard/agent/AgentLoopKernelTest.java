@@ -79,7 +79,7 @@ class AgentLoopKernelTest {
         entries.addAll(List.of("45.1.1.0/24", "45.1.2.0/24"));
         AddressSet list = AddressSet.of(entries);
         String digest = ListEncoding.digest(ListEncoding.encode(list));
-        return Optional.of(new ListPublication.Loaded(new ListPublication.Pointer(digest, 'a', 1, entries.size(), null),
+        return Optional.of(new ListPublication.Loaded(new ListPublication.Located(digest, 'a', 1),
                 list));
     }
 
@@ -134,6 +134,15 @@ class AgentLoopKernelTest {
         AgentLoop.Outcome again = loop.cycle(config(Mode.Enforcing, false), bad);
         assertThat(again.rolledBack()).as("the same inputs are not applied again").isFalse();
         assertThat(again.errorReason()).isEqualTo("SelfTestFailed");
+        assertThat(lab.good().ping(LabAccess.NODE_G)).isTrue();
+
+        // A halted rollout hands the node its previous list (nothing to apply), and a retry the new one again.
+        assertThat(loop.cycle(config(Mode.Enforcing, false), published(LabAccess.ATTACKER)).result())
+                .isEqualTo("Unchanged");
+        assertThat(loop.hold().result()).isEqualTo("Waiting");
+        assertThat(loop.hold().digest()).as("what is in place stays").isEqualTo(outcome.digest());
+        AgentLoop.Outcome retried = loop.cycle(config(Mode.Enforcing, false), bad);
+        assertThat(retried.rolledBack()).as("tried again, and rolled back again").isTrue();
         assertThat(lab.good().ping(LabAccess.NODE_G)).isTrue();
     }
 

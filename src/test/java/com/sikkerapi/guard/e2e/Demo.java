@@ -118,6 +118,19 @@ public final class Demo {
         say(node1.run("iptables-nft", "-t", "raw", "-L", Naming.of(NAMESPACE, EDGE).chain(), "-v", "-n")
                 .output().stripTrailing());
 
+        String firstList = product.get(NAMESPACE, EDGE).getStatus().getList().version();
+        say(step("kubectl apply of score 60: a new list, rolled out in stages: the canary " + KubeCluster.nodeName(1)
+                + " first, then one node per batch, each after the nodes before held it for the soak (2 s here)"));
+        product.apply(product.blocklist(NAMESPACE, EDGE, 60, List.of()));
+        watch(product, NAMESPACE, EDGE, b -> ready(b, NODES) && b.getStatus().getList() != null
+                && !firstList.equals(b.getStatus().getList().version()));
+        say(product.kubectl("-n", NAMESPACE, "get", "threatblocklistnodes", "--sort-by=.spec.identitySince", "-o",
+                "custom-columns=NAME:.metadata.name,IDENTITY:.spec.identity,SINCE:.spec.identitySince,"
+                        + "LIST:.spec.listDigest").stripTrailing());
+        say(product.kubectl("-n", NAMESPACE, "get", "events", "--sort-by=.lastTimestamp", "-o",
+                "custom-columns=REASON:.reason,MESSAGE:.message").lines()
+                .filter(l -> l.startsWith("Rollout")).reduce((a, b) -> a + "\n" + b).orElse(""));
+
         say(step("A namespace with the dry-run policy label, and a blocklist in it (score 30)"));
         product.apply(Scenario.dryRunNamespace(STAGING));
         product.apply(product.blocklist(STAGING, "staging", 30, List.of()));
@@ -150,13 +163,18 @@ public final class Demo {
         say(step("Done: the demo passed"));
     }
 
-    /** Prints `kubectl get tbl -A` each time a mode, node count or entry count changes, until the condition holds. */
+    /**
+     * Prints `kubectl get tbl -A` each time a mode, node count, entry count or rollout stage changes, until the
+     * condition holds.
+     */
     private static void watch(RealNodes product, String namespace, String name, Predicate<ThreatBlocklist> condition) {
         AtomicReference<String> shown = new AtomicReference<>("");
         await(namespace + "/" + name + " ready on every node", () -> {
             String state = product.client().resources(ThreatBlocklist.class).inAnyNamespace().list().getItems()
                     .stream().map(b -> b.getMetadata().getName() + " " + (b.getStatus() == null ? "-"
-                            : b.getStatus().getMode() + " " + b.getStatus().getNodes() + " " + b.getStatus().getEntries()))
+                            : b.getStatus().getMode() + " " + b.getStatus().getNodes() + " " + b.getStatus().getEntries()
+                                    + " " + (b.getStatus().getRollout() == null ? "-" : b.getStatus().getRollout()
+                                            .stage() + " " + b.getStatus().getRollout().summary())))
                     .sorted().toList().toString();
             if (!state.equals(shown.getAndSet(state))) {
                 say(product.kubectl("get", "threatblocklists", "-A").stripTrailing());

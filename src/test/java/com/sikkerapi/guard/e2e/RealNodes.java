@@ -124,6 +124,11 @@ final class RealNodes implements AutoCloseable {
         return Scenario.blocklist(namespace, name, endpoint, scoreMinimum, whitelist);
     }
 
+    /** With this spec.rollout (a YAML flow mapping) and further spec lines. */
+    String blocklist(String namespace, String name, int scoreMinimum, String rollout, String extraSpec) {
+        return Scenario.blocklist(namespace, name, endpoint, scoreMinimum, List.of(), rollout, extraSpec);
+    }
+
     /** kubectl apply --server-side, as an admin (or Argo CD) would. */
     void apply(String yaml) {
         cluster.kubectlStdin(yaml, "apply", "--server-side", "--field-manager=admin", "-f", "-").check();

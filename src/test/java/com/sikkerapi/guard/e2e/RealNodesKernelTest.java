@@ -51,12 +51,14 @@ class RealNodesKernelTest {
     private final Map<Integer, String> firewallsBefore = new TreeMap<>();
     private RealNodes product;
     private ThreatBlocklist enforced;
+    private RolloutSteps rollout;
 
     @BeforeAll
     void startTheClusterAndInstallTheOperator() {
         hostBefore = KubeCluster.hostState();
         product = new RealNodes(System.out::println);
         product.start(NODES);
+        rollout = new RolloutSteps(product);
         for (int k = 1; k <= 3; k++) {
             if (k <= NODES) {
                 firewallsBefore.put(k, product.firewall(k));
@@ -105,7 +107,7 @@ class RealNodesKernelTest {
                 "sikkerguard-operator")).isNotEmpty().allSatisfy(f -> assertThat(
                         f.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status"));
         assertThat(product.kubectl("get", "threatblocklists", "-A")).containsPattern(
-                "sikkerguard +edge +Enforcing +50 +2/2 +" + enforced.getStatus().getList().version() + " +2 +"
+                "sikkerguard +edge +Enforcing +50 +2/2 +Complete +" + enforced.getStatus().getList().version() + " +2 +"
                         + enforced.getStatus().getEntries().total());
         for (int k = 1; k <= NODES; k++) {
             int node = k;
@@ -370,7 +372,7 @@ class RealNodesKernelTest {
     }
 
     @Test
-    @Order(11)
+    @Order(10)
     void aRollingUpdateToANewImageLetsNoListedPacketThroughAndGoesNodeByNode() {
         // The same image under a new tag on every node, as a registry would serve an upgrade.
         for (int k = 1; k <= NODES; k++) {
@@ -424,10 +426,16 @@ class RealNodesKernelTest {
     }
 
     @Test
-    @Order(10)
-    void aNodeAddedLaterGetsItsAgentAndTheListAndARemovedOneIsDropped() {
+    @Order(11)
+    void aCanaryWhoseSelfTestFailsRollsBackAndHaltsWithTheOtherNodesUntouched() {
+        rollout.aCanaryWhoseSelfTestFailsRollsBackAndHaltsWithTheOtherNodesUntouched();
+    }
+
+    @Test
+    @Order(12)
+    void aNodeAddedLaterGetsItsAgentAndTheListAndDuringAHaltedRolloutThePreviousIdentity() {
         int requests = product.api().blacklistRequests();
-        product.cluster().nodeUp(3);
+        rollout.nodeUp3();
         ThreatBlocklist three = product.awaitBlocklist(NAMESPACE, EDGE, "Ready 3/3, all on the list",
                 b -> ready(b, 3) && Integer.valueOf(3).equals(b.getStatus().getList().nodesOnList()));
         assertThat(product.listed(3, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
@@ -436,6 +444,28 @@ class RealNodesKernelTest {
                 .isEqualTo(three.getStatus().getList().digest());
         assertThat(product.api().blacklistRequests()).as("a node joining costs no pull").isEqualTo(requests);
         assertThat(product.attackerReaches(3)).as("node 3's own attacker (score 65)").isFalse();
+        rollout.aNodeThatJoinsDuringAHaltGetsThePreviousAndARetryCompletesTheRollout();
+    }
+
+    @Test
+    @Order(13)
+    void aNewListReachesTheCanaryFirstAndTheOthersOnlyAfterTheSoak() {
+        rollout.aNewListReachesTheCanaryFirstAndTheOthersOnlyAfterTheSoak();
+    }
+
+    @Test
+    @Order(14)
+    void dryRunWithCanaryZeroIsImmediateAndEnforcingAgainIsStaged() {
+        try {
+            rollout.dryRunWithCanaryZeroIsImmediateAndEnforcingAgainIsStaged();
+        } finally {
+            rollout.cleanUp();
+        }
+    }
+
+    @Test
+    @Order(15)
+    void aRemovedNodeIsDropped() {
         product.cluster().nodeDown(3);
         product.kubectl("delete", "node", KubeCluster.nodeName(3));
         ThreatBlocklist two = product.awaitBlocklist(NAMESPACE, EDGE, "2/2 without node 3",
@@ -444,7 +474,7 @@ class RealNodesKernelTest {
     }
 
     @Test
-    @Order(12)
+    @Order(16)
     void deletingTheBlocklistsLeavesEveryNodeExactlyAsBefore() {
         List<KubeCluster.Follow> logs = new java.util.ArrayList<>();
         for (int k = 1; k <= NODES; k++) {

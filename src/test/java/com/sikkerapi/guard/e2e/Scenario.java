@@ -26,10 +26,17 @@ final class Scenario {
 
     /**
      * The key Secret and a ThreatBlocklist on SikkerAPI at {@code endpoint}: this minimum score and whitelist, a
-     * report round every minute (the shortest allowed), and explicit tolerations as deploy/samples/11 has them (so a cordoned node is tolerated only by the DaemonSet
+     * report round every minute (the shortest allowed), a rollout soak of 2 s (every change goes through the
+     * canary and the batches, quickly), and explicit tolerations as deploy/samples/11 has them (so a cordoned node is tolerated only by the DaemonSet
      * controller's own tolerations: the case where re-deriving placement from the spec went wrong).
      */
     static String blocklist(String namespace, String name, String endpoint, int scoreMinimum, List<String> whitelist) {
+        return blocklist(namespace, name, endpoint, scoreMinimum, whitelist, "{soak: 2s}", "");
+    }
+
+    /** The same with this spec.rollout (a YAML flow mapping) and further spec lines (YAML, at the spec's level). */
+    static String blocklist(String namespace, String name, String endpoint, int scoreMinimum, List<String> whitelist,
+            String rollout, String extraSpec) {
         return keySecret(namespace) + """
                 ---
                 apiVersion: guard.sikkerapi.com/v1alpha1
@@ -44,9 +51,11 @@ final class Scenario {
                   whitelist: [%s]
                   pullInterval: 1h
                   reporting: {interval: 1m}
+                  rollout: %s
                   tolerations:
                   - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
-                """.formatted(name, namespace, endpoint, scoreMinimum, String.join(", ", whitelist));
+                """.formatted(name, namespace, endpoint, scoreMinimum, String.join(", ", whitelist), rollout)
+                + extraSpec.stripTrailing().indent(2);
     }
 
     /** A namespace whose label makes every blocklist in it dry-run (the per-namespace policy). */
@@ -60,10 +69,12 @@ final class Scenario {
                 """.formatted(name);
     }
 
-    /** Ready on exactly this many nodes, for the current generation. */
+    /** Ready on exactly this many nodes, for the current generation, and its rollout complete. */
     static boolean ready(ThreatBlocklist blocklist, int nodes) {
         return blocklist.getStatus() != null && blocklist.getStatus().getNodes() != null
                 && "True".equals(condition(blocklist, "Ready").getStatus())
+                && (blocklist.getStatus().getRollout() == null
+                        || "Complete".equals(blocklist.getStatus().getRollout().stage()))
                 && blocklist.getStatus().getNodes().ready() == nodes
                 && blocklist.getStatus().getObservedGeneration() == blocklist.getMetadata().getGeneration();
     }

@@ -122,7 +122,7 @@ class HubOnRealApiServerTest {
     private ListPublication.Loaded read() throws ListPublication.Unreadable {
         ListPublication.Pointer pointer = ListPublication.pointer(get(ListPublication.pointerName("edge")))
                 .orElseThrow();
-        return ListPublication.load(client, namespace, "edge", pointer);
+        return ListPublication.load(client, namespace, "edge", pointer.current());
     }
 
     @Test
@@ -139,21 +139,21 @@ class HubOnRealApiServerTest {
         assertThat(first.record().entries().total()).isEqualTo(first.list().cidrCountV4());
         assertThat(ListPublication.record(get(ListPublication.recordName("edge"))).digest())
                 .isEqualTo(published.digest());
-        List<String> before = versions(published.pointer().parts(), published.pointer().slot());
+        List<String> before = versions(published.where().parts(), published.where().slot());
 
         ListHub.Pulled again = hub.cycle(config, false, true);
         assertThat(api.blacklistRequests()).as("one conditional request").isEqualTo(2);
         assertThat(again.record().result()).isEqualTo("Unchanged");
         assertThat(again.record().digest()).isEqualTo(first.record().digest());
-        assertThat(versions(published.pointer().parts(), published.pointer().slot()))
+        assertThat(versions(published.where().parts(), published.where().slot()))
                 .as("the pointer and the parts are not written").isEqualTo(before);
 
         api.list("45.7.7.7", 95);
         ListHub.Pulled next = hub.cycle(config, false, true);
         assertThat(next.record().result()).isEqualTo("Published");
         ListPublication.Loaded current = read();
-        assertThat(current.pointer().slot()).as("the other slot").isNotEqualTo(published.pointer().slot());
-        assertThat(ListPublication.load(client, namespace, "edge", published.pointer()).digest())
+        assertThat(current.where().slot()).as("the other slot").isNotEqualTo(published.where().slot());
+        assertThat(ListPublication.load(client, namespace, "edge", published.where()).digest())
                 .as("the previous version stays readable").isEqualTo(published.digest());
 
         // A node joins: the cluster's ranges grow, and the list is validated again from the bodies at hand.
@@ -209,7 +209,7 @@ class HubOnRealApiServerTest {
         ListHub.Pulled lowered = hub.cycle(withScoreMinimum(94), true, true);
         assertThat(lowered.record().result()).isEqualTo("Published");
         assertThat(read().list().v4().contains(0x2d640000L)).as("45.100.0.0 is listed").isTrue();
-        assertThat(read().pointer().listed()).isGreaterThan(2 * listed);
+        assertThat(ListPublication.pointer(get(ListPublication.pointerName("edge"))).orElseThrow().listed()).isGreaterThan(2 * listed);
 
         // ... and from there the rule holds again.
         long baseline = api.listed(94);
@@ -227,6 +227,36 @@ class HubOnRealApiServerTest {
     }
 
     @Test
+    void theListTheNodesNotYetMovedEnforceStaysReadableForTheWholeRollout() throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        hub.cycle(config, true, true);
+        ListPublication.Loaded stable = read();
+        // The operator rolls out a newer list; the nodes not yet moved keep the stable one.
+        com.sikkerapi.guard.api.Rollout rollout = new com.sikkerapi.guard.api.Rollout(
+                new com.sikkerapi.guard.api.Rollout.Identity("target", "later"),
+                new com.sikkerapi.guard.api.Rollout.Previous("stable", stable.digest(), config.agent()),
+                List.of("node-1"), com.sikkerapi.guard.api.Rollout.Stage.Canary, 0, 3, "2026-12-01T10:00:00Z", null,
+                null);
+        AgentLoop.Config during = new AgentLoop.Config(config.agent(), config.protectedRanges(), rollout);
+        api.list("45.7.7.7", 95);
+        assertThat(hub.cycle(during, false, true).record().result()).isEqualTo("Published");
+        ListPublication.Loaded second = read();
+        assertThat(second.where().slot()).isNotEqualTo(stable.where().slot());
+        api.list("45.7.7.8", 95);
+        assertThat(hub.cycle(during, false, true).record().result()).as("no waiting for the nodes").isEqualTo(
+                "Published");
+        ListPublication.Loaded third = read();
+        assertThat(third.where().slot()).as("the target's slot again, never the retained one")
+                .isEqualTo(second.where().slot());
+        ListPublication.Pointer pointer = ListPublication.pointer(get(ListPublication.pointerName("edge")))
+                .orElseThrow();
+        assertThat(pointer.locate(stable.digest())).contains(stable.where());
+        assertThat(ListPublication.load(client, namespace, "edge", stable.where()).digest())
+                .isEqualTo(stable.digest());
+        assertThat(pointer.locate(second.digest())).as("overwritten").isEmpty();
+    }
+
+    @Test
     void aHalfWrittenPublicationIsNeverRead() throws Exception {
         ListHub hub = hub(DestinationPolicy.ANY);
         hub.cycle(config, true, true);
@@ -234,8 +264,8 @@ class HubOnRealApiServerTest {
         hub.cycle(config, false, true);
         ListPublication.Loaded current = read();
         // The hub rewriting the slot the pointer names (it never does; a crash between writes looks like this).
-        String part = ListPublication.partName("edge", current.pointer().slot(), 1);
-        ConfigMap other = get(ListPublication.partName("edge", current.pointer().slot() == 'a' ? 'b' : 'a', 1));
+        String part = ListPublication.partName("edge", current.where().slot(), 1);
+        ConfigMap other = get(ListPublication.partName("edge", current.where().slot() == 'a' ? 'b' : 'a', 1));
         client.resource(new ConfigMapBuilder(get(part)).editMetadata().withManagedFields(List.of()).endMetadata()
                 .withData(other.getData()).build()).update();
         assertThatThrownBy(this::read).isInstanceOf(ListPublication.Unreadable.class)

@@ -74,6 +74,34 @@ class ArgoCdHealthCheckTest {
         assertThat(health(ready)).isEqualTo("Progressing|The operator has not processed generation 4 yet");
     }
 
+    @Test
+    void aStagedRolloutIsProgressingAndAHaltedOneDegraded() throws Exception {
+        ThreatBlocklist ready = folded(3, List.of(), Set.of("a", "b"), List.of(
+                report("edge", "a", NodePhase.Enforcing, 3, NOW, 6000, 70),
+                report("edge", "b", NodePhase.Enforcing, 3, NOW, 6000, 70)));
+        com.sikkerapi.guard.api.Rollout.Identity target = new com.sikkerapi.guard.api.Rollout.Identity("abc123abc123",
+                Fixtures.DIGEST);
+        com.sikkerapi.guard.api.Rollout batch = new com.sikkerapi.guard.api.Rollout(target, null, List.of("a"),
+                com.sikkerapi.guard.api.Rollout.Stage.Batch, 1, 2, NOW.toString(), null, null);
+        StatusAggregator.rollout(ready.getStatus(), null, batch, com.sikkerapi.guard.api.RolloutStatus.of(batch, 1, 2,
+                "batch 1/1: soaking until later"), NOW);
+        assertThat(health(ready)).isEqualTo("Progressing|Rollout Batch 1/1: batch 1/1: soaking until later (nodes on "
+                + "target: 1/2)");
+
+        com.sikkerapi.guard.api.Rollout halted = new com.sikkerapi.guard.api.Rollout(target, null, List.of(),
+                com.sikkerapi.guard.api.Rollout.Stage.Halted, 0, 2, NOW.toString(),
+                new com.sikkerapi.guard.api.Rollout.Halt("a", "SelfTestFailed", "broke gateway", NOW.toString()), null);
+        ThreatBlocklist stopped = folded(3, List.of(), Set.of("a", "b"), List.of(
+                report("edge", "a", NodePhase.Enforcing, 2, NOW, 6000, 70),
+                report("edge", "b", NodePhase.Enforcing, 2, NOW, 6000, 70)));
+        StatusAggregator.rollout(stopped.getStatus(), null, halted, com.sikkerapi.guard.api.RolloutStatus.of(halted, 0,
+                2, RolloutPlanner.halted(halted)), NOW);
+        assertThat(health(stopped)).startsWith("Degraded|RolloutHalted: identity abc123abc123").contains(
+                "node a SelfTestFailed: broke gateway");
+        assertThat(StatusAggregator.find(stopped.getStatus(), StatusAggregator.READY).getReason())
+                .isEqualTo("RolloutHalted");
+    }
+
     /** Runs the script as Argo CD does: {@code obj} is the resource, the script returns {status, message}. */
     private String health(ThreatBlocklist blocklist) throws Exception {
         JsonNode object = Serialization.jsonMapper().valueToTree(blocklist);

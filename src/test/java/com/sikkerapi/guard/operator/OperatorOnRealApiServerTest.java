@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.ModeReason;
 import com.sikkerapi.guard.api.NodePhase;
+import com.sikkerapi.guard.api.Rollout;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.testing.Manifests;
+import com.sikkerapi.guard.testing.NetNs;
 import com.sikkerapi.guard.testing.RealApiServerProfile;
 import com.sikkerapi.guard.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,6 +198,56 @@ class OperatorOnRealApiServerTest {
     }
 
     @Test
+    void aCanaryThatFailsHaltsTheRolloutAndTheRetryAnnotationStartsItAgain() {
+        ThreatBlocklist blocklist = create("halt", "edge", "nodeSelector: {pool: halt}\nrollout: {soak: 1s}");
+        cluster.node("halt-1", Map.of("pool", "halt"), "192.0.2.61", "10.244.61.0/24");
+        cluster.node("halt-2", Map.of("pool", "halt", "guard.sikkerapi.com/canary", "true"), "192.0.2.62",
+                "10.244.62.0/24");
+        cluster.client().resource(Fixtures.hubRecord(blocklist, Fixtures.published(Instant.now(), "Published", 6273,
+                78))).fieldManager("sikkerguard-hub").serverSideApply();
+        ThreatBlocklist canary = cluster.awaitBlocklist("halt", "edge", b -> b.getStatus().getRollout() != null
+                && "Canary".equals(b.getStatus().getRollout().stage()));
+        String target = canary.getStatus().getRollout().target().identity();
+        assertThat(rollout("halt").onTarget()).as("the labelled node").containsExactly("halt-2");
+
+        ThreatBlocklistNode failed = Fixtures.report("edge", "halt-2", NodePhase.Degraded, 1, Instant.now(), 6273, 78);
+        failed.getSpec().setLastErrorReason("SelfTestFailed");
+        failed.getSpec().setLastErrorMessage("the list 5e1f0c5e1f0c broke gateway 192.0.2.1; rolled back");
+        failed.getSpec().setLastErrorIdentity(target);
+        failed.getMetadata().setNamespace("halt");
+        failed.addOwnerReference(blocklist);
+        cluster.client().resource(failed).serverSideApply();
+        ThreatBlocklist halted = cluster.awaitBlocklist("halt", "edge", b -> "Halted".equals(
+                b.getStatus().getRollout().stage()));
+        assertThat(StatusAggregator.find(halted.getStatus(), StatusAggregator.ROLLOUT_HALTED).getMessage())
+                .contains("node halt-2 SelfTestFailed: the list 5e1f0c5e1f0c broke gateway 192.0.2.1")
+                .contains(target);
+        assertThat(rollout("halt").onTarget()).as("every node on the previous identity").isEmpty();
+        assertThat(cluster.server().kubectl("-n", "halt", "describe", "tbl", "edge").check().stdout())
+                .contains("RolloutStarted").contains("RolloutHalted");
+
+        // The canary is back on what it had; the admin retries: a new annotation value, no new generation.
+        failed.getSpec().setPhase(NodePhase.Enforcing);
+        failed.getSpec().setLastErrorReason(null);
+        failed.getSpec().setLastErrorMessage(null);
+        failed.getSpec().setLastErrorIdentity(null);
+        cluster.client().resource(failed).serverSideApply();
+        cluster.awaitBlocklist("halt", "edge", b -> b.getStatus().getFailingNodes() == null);
+        NetNs.sleep(1000); // that reconcile is over: only the annotation can start the next one
+        cluster.server().kubectl("-n", "halt", "annotate", "tbl", "edge", "guard.sikkerapi.com/rollout-retry=1").check();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(rollout("halt").stage()).isEqualTo(Rollout.Stage.Canary);
+            assertThat(rollout("halt").retried()).isEqualTo("1");
+        });
+        assertThat(get(ThreatBlocklist.class, "halt", "edge").getMetadata().getGeneration())
+                .isEqualTo(halted.getMetadata().getGeneration());
+    }
+
+    private Rollout rollout(String namespace) {
+        return Json.read(get(ConfigMap.class, namespace, "edge-agent").getData().get(Rollout.KEY), Rollout.class);
+    }
+
+    @Test
     void foldsNodeReportsIntoStatusAndPrinterColumns() {
         ThreatBlocklist blocklist = create("fold", "edge", "nodeSelector: {pool: fold}");
         for (String node : List.of("fold-1", "fold-2")) {
@@ -216,9 +270,11 @@ class OperatorOnRealApiServerTest {
         assertThat(ready.getStatus().getEntries().total()).isEqualTo(6351);
         String table = cluster.server().kubectl("-n", "fold", "get", "threatblocklists").check().stdout();
         assertThat(table.lines().findFirst().orElseThrow().split("\\s{2,}"))
-                .containsExactly("NAME", "MODE", "SCORE", "NODES", "LIST", "ON LIST", "ENTRIES", "LAST PULL", "AGE");
+                .containsExactly("NAME", "MODE", "SCORE", "NODES", "STAGE", "LIST", "ON LIST", "ENTRIES", "LAST PULL",
+                        "AGE");
         assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
-                .startsWith("edge", "Enforcing", "50", "2/2", "5e1f0c5e1f0c", "2", "6351");
+                .as("the reports name no identity: the canary stage waits for its node")
+                .startsWith("edge", "Enforcing", "50", "2/2", "Canary", "5e1f0c5e1f0c", "2", "6351");
         assertThat(cluster.server().kubectl("-n", "fold", "get", "tbln").check().stdout())
                 .contains("edge.fold-1").contains("Enforcing");
         assertThat(cluster.server().kubectl("-n", "fold", "describe", "tbl", "edge").check().stdout())

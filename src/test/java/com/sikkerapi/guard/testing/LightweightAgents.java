@@ -42,7 +42,7 @@ public final class LightweightAgents implements AutoCloseable {
                 long seen = watch.version();
                 watch.pointer().filter(pointer -> !pointer.digest().equals(held.get(node))).ifPresent(pointer -> {
                     try {
-                        held.put(node, ListPublication.load(api, namespace, blocklist, pointer).digest());
+                        held.put(node, ListPublication.load(api, namespace, blocklist, pointer.current()).digest());
                     } catch (ListPublication.Unreadable e) {
                         // a slot being rewritten: the next pointer brings it
                     }

@@ -38,6 +38,8 @@ public final class RealCluster {
         return client.nodes().withName(name).editStatus(node -> new NodeBuilder(node).withStatus(new NodeStatusBuilder()
                 .withAddresses(new NodeAddressBuilder().withType("InternalIP").withAddress(internalIp).build(),
                         new NodeAddressBuilder().withType("Hostname").withAddress(name).build())
+                .withConditions(new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType("Ready")
+                        .withStatus("True").withReason("KubeletReady").build())
                 .build()).build());
     }
 
