@@ -38,6 +38,16 @@ final class Lab implements AutoCloseable {
         return AddressSet.of(entries);
     }
 
+    /** The attacker gets no answer (ping, TCP to the port), in either family; the good neighbour gets them all. */
+    void assertOnlyTheAttackerIsBlocked(int port) {
+        org.assertj.core.api.Assertions.assertThat(List.of(attacker.ping(NODE_A), attacker.ping(NODE_A6),
+                attacker.connects(NODE_A, port), attacker.connects(NODE_A6, port))).as("the attacker")
+                .containsOnly(false);
+        org.assertj.core.api.Assertions.assertThat(List.of(good.ping(NODE_G), good.ping(NODE_G6),
+                good.connects(NODE_G, port), good.connects(NODE_G6, port))).as("the good neighbour")
+                .containsOnly(true);
+    }
+
     /** Somebody else's rule and set on the node (a kube-proxy stand-in), which must be there after us as before. */
     void addSomeoneElsesRules() {
         node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").check();

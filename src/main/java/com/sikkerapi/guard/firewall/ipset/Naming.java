@@ -25,6 +25,11 @@ public record Naming(String live4, String live6, String next4, String next6, Str
                 CHAIN_PREFIX + id, "sikkerguard " + namespace + "/" + blocklist, "SG-" + id, group);
     }
 
+    /** The nftables backend's table (inet family): the same hash under a name nft takes. */
+    public String nftTable() {
+        return "sikkerguard_" + chain.substring(CHAIN_PREFIX.length());
+    }
+
     private static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
