@@ -126,9 +126,10 @@ public final class FirewallBench {
     /**
      * The nftables backend's full apply (one {@code nft -f} transaction: table, chains, rules, sets flushed and
      * filled in statements of 20,000 elements) against the floor: {@code nft -f} of a prepared file that flushes and
-     * fills the same interval set in one statement. Median of 5 rounds, alternating. 100,000 entries only: nft
-     * takes minutes and about 1 GB for a million interval elements, floor and backend alike (issue 15's trap); not
-     * yet in bench.sh, run it with the argument {@code nftables}.
+     * fills the same interval set in one statement. Median of 5 rounds, alternating. 100,000 entries only: a
+     * million interval elements take nft 14 s and 1.5 GB into an empty set, and minutes to flush and refill in
+     * place (what every round after the first does), which the backend's swap has yet to avoid (issue 15). Not
+     * yet in bench.sh: run it with the argument {@code nftables}.
      */
     static void nftables() throws Exception {
         List<String> rows = new ArrayList<>();
