@@ -127,9 +127,10 @@ public final class FirewallBench {
      * The nftables backend's full apply (one {@code nft -f} transaction: table, chains, rules, sets flushed and
      * filled in statements of 20,000 elements) against the floor: {@code nft -f} of a prepared file that flushes and
      * fills the same interval set in one statement. Median of 5 rounds, alternating. 100,000 entries only: a
-     * million interval elements take nft 14 s and 1.5 GB into an empty set and 8-10 s to refill by hand, but the
-     * backend's own apply of a million kept nft busy for minutes here, for a cause not found yet (issue 15). Not
-     * yet in bench.sh: run it with the argument {@code nftables}.
+     * million interval elements take nft 14 s and 1.5 GB into an empty set and 8-10 s to refill, the backend's
+     * apply alike (13 s, 11 s), alone in a namespace; with the floor's table of a million beside the backend's, each
+     * nft run took minutes (not understood yet: issue 15). Not yet in bench.sh: run it with the argument
+     * {@code nftables}.
      */
     static void nftables() throws Exception {
         List<String> rows = new ArrayList<>();
