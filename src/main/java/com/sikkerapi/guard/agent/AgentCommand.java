@@ -95,9 +95,11 @@ public final class AgentCommand {
                 AgentLoop.Config config = snapshot.get().config();
                 restored.ifPresent(outcome -> report(config, outcome));
                 restored = Optional.empty();
-                AgentLoop.Outcome outcome = cycle(config);
-                // What this node was to enforce: the rollout's assignment (the target, or the previous identity).
+                // What this node is to enforce: the rollout's assignment (the target, or the previous identity).
+                assignment = config.rollout() == null ? null
+                        : config.rollout().assignment(env.node(), config.agent());
                 AgentLoop.Config assigned = assignment == null ? config : config.with(assignment.config());
+                AgentLoop.Outcome outcome = cycle(assigned);
                 metrics.cycle(outcome);
                 health.cycle(outcome, assigned.agent().mode());
                 report(assigned, outcome);
@@ -116,11 +118,11 @@ public final class AgentCommand {
     }
 
     /**
-     * One cycle on what the rollout assigns this node: the target or the previous identity, each with its own
-     * settings and list; nothing new while no identity is known for it (it keeps what is in place).
+     * One cycle on what the rollout assigns this node ({@link #assignment}, whose settings {@code config} has): the
+     * target or the previous identity, each with its own list; nothing new while no identity is known for it (it
+     * keeps what is in place).
      */
     private AgentLoop.Outcome cycle(AgentLoop.Config config) {
-        assignment = config.rollout() == null ? null : config.rollout().assignment(env.node(), config.agent());
         try {
             if (assignment != null && assignment.identity() == null) {
                 return loop.hold();
@@ -134,7 +136,7 @@ public final class AgentCommand {
                 return AgentLoop.Outcome.error(firewall.exists() ? NodePhase.Degraded : NodePhase.Pending,
                         null, null, "ListUnreadable", e.getMessage());
             }
-            return loop.cycle(assignment == null ? config : config.with(assignment.config()), list);
+            return loop.cycle(config, list);
         } catch (java.io.IOException | RuntimeException e) {
             // One bad cycle (a failing tool, an API server gone mid-read) must not end the agent: report it and
             // try again later; the rules in place stay as they are.

@@ -55,7 +55,7 @@ public record Rollout(Identity target, Previous previous, List<String> onTarget,
 
     /** The target for every node on it; the previous identity (or what is in place) for the others. */
     public Assignment assignment(String node, AgentConfig current) {
-        if (onTarget == null || onTarget.contains(node)) {
+        if (told(node)) {
             return new Assignment(current, target.digest(), target.identity());
         }
         return previous == null ? new Assignment(current, null, null)
@@ -74,6 +74,7 @@ public record Rollout(Identity target, Previous previous, List<String> onTarget,
         return stage == Stage.Batch ? "Batch " + stageIndex + "/" + (stages - 1) : stage.name();
     }
 
+    /** Whether this node is told the target. */
     public boolean told(String node) {
         return onTarget == null || onTarget.contains(node);
     }

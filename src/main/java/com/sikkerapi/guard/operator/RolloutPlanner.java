@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,10 +47,12 @@ final class RolloutPlanner {
     /** The settings of one blocklist's rollouts; {@code immediate} skips the stages (canary 0, or the namespace policy). */
     record Settings(int canary, RolloutSpec batches, Duration soak, Duration timeout, boolean immediate) {
         static Settings of(RolloutSpec spec, boolean forceImmediate) {
-            RolloutSpec s = spec == null ? new RolloutSpec() : spec;
-            int canary = s.getCanary() == null ? 1 : s.getCanary();
-            return new Settings(canary, s, Durations.parse(s.getSoak() == null ? "60s" : s.getSoak()),
-                    Durations.parse(s.getTimeout() == null ? "10m" : s.getTimeout()), forceImmediate || canary == 0);
+            RolloutSpec defaults = new RolloutSpec();
+            RolloutSpec s = spec == null ? defaults : spec;
+            int canary = Objects.requireNonNullElse(s.getCanary(), defaults.getCanary());
+            return new Settings(canary, s, Durations.parse(Objects.requireNonNullElse(s.getSoak(), defaults.getSoak())),
+                    Durations.parse(Objects.requireNonNullElse(s.getTimeout(), defaults.getTimeout())),
+                    forceImmediate || canary == 0);
         }
     }
 

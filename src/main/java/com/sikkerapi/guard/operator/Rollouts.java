@@ -88,7 +88,8 @@ final class Rollouts {
                 Rollouts::fresh, now);
     }
 
-    private static String retry(ThreatBlocklist blocklist) {
+    /** The rollout-retry annotation's value, null when absent. */
+    static String retry(ThreatBlocklist blocklist) {
         Map<String, String> annotations = blocklist.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(RolloutPlanner.RETRY_ANNOTATION);
     }

@@ -2,7 +2,6 @@ package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,11 +13,6 @@ public class SpecOrRetryChanged implements OnUpdateFilter<ThreatBlocklist> {
     @Override
     public boolean accept(ThreatBlocklist now, ThreatBlocklist before) {
         return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
-                || !Objects.equals(retry(now), retry(before));
-    }
-
-    private static String retry(ThreatBlocklist blocklist) {
-        Map<String, String> annotations = blocklist.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(RolloutPlanner.RETRY_ANNOTATION);
+                || !Objects.equals(Rollouts.retry(now), Rollouts.retry(before));
     }
 }

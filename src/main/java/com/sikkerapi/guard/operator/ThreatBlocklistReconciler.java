@@ -102,9 +102,9 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         Instant now = Instant.now();
         ThreatBlocklistStatus after = StatusAggregator.fold(blocklist, problems, mode, modeReason,
                 selected, desired, reports, hub, now);
-        StatusAggregator.rollout(after, before, rollout != null ? rollout.rollout() : last.rollout(),
-                Rollouts.status(rollout != null ? rollout.rollout() : last.rollout(), views,
-                        rollout == null ? "paused: the spec is invalid" : rollout.message()), now);
+        com.sikkerapi.guard.api.Rollout shown = rollout != null ? rollout.rollout() : last.rollout();
+        StatusAggregator.rollout(after, before, shown, Rollouts.status(shown, views,
+                rollout == null ? "paused: the spec is invalid" : rollout.message()), now);
         ConfigMap publication = ClusterWatch.nginxPublication(context, blocklist);
         NginxTakeBack.reconcile(context.getClient(), blocklist, publication);
         after.setNginx(NginxOutputEnabled.enabled(blocklist) && publication != null

@@ -22,11 +22,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The ipset + iptables backend on the real kernel, in namespaces the test makes (root needed). */
 @Tag("kernel")
 class IpsetFirewallKernelTest {
-    private static EnforcementSpec enforcement(EnforcementSpec.Hook hook) {
-        EnforcementSpec spec = new EnforcementSpec();
-        spec.setHook(hook);
-        return spec;
-    }
 
     @TempDir
     Path state;
@@ -44,7 +39,7 @@ class IpsetFirewallKernelTest {
             assertThat(lab.attacker.connects(Lab.NODE_A, 8080)).isTrue();
 
             IpsetFirewall firewall = firewall(lab, flavour);
-            firewall.apply(Lab.blocklist(), enforcement(hook));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(hook));
 
             lab.assertOnlyTheAttackerIsBlocked(8080);
             String table = hook == EnforcementSpec.Hook.PREROUTING ? "raw" : "filter";
@@ -58,8 +53,8 @@ class IpsetFirewallKernelTest {
     void changingTheHookMovesTheJumpAndIpv6OffRemovesTheIpv6Part() {
         try (Lab lab = new Lab()) {
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
-            EnforcementSpec input = enforcement(EnforcementSpec.Hook.INPUT);
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
+            EnforcementSpec input = Lab.enforcement(EnforcementSpec.Hook.INPUT);
             input.setIpv6(false);
             firewall.apply(Lab.blocklist(), input);
             assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S").output()).doesNotContain("SIKKERGUARD");
@@ -77,7 +72,7 @@ class IpsetFirewallKernelTest {
             lab.addSomeoneElsesRules();
             String before = lab.snapshot();
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.snapshot()).isNotEqualTo(before);
             firewall.remove();
             assertThat(lab.snapshot()).isEqualTo(before);
@@ -88,7 +83,7 @@ class IpsetFirewallKernelTest {
     @Test
     void aNewAgentAdoptsWhatExistsWithExactlyOneJump() {
         try (Lab lab = new Lab()) {
-            firewall(lab, IptablesFlavour.NFT).apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall(lab, IptablesFlavour.NFT).apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             IpsetFirewall successor = firewall(lab, IptablesFlavour.NFT);
             assertThat(successor.exists()).isTrue();
             // A predecessor killed mid-way left a second jump rule, and an older agent one of an older form.
@@ -97,7 +92,7 @@ class IpsetFirewallKernelTest {
                     names.live4(), "src", "-m", "comment", "--comment", names.comment(), "-j", names.chain()).check();
             lab.node.run("iptables-nft", "-t", "raw", "-I", "PREROUTING", "1", "-m", "comment", "--comment",
                     names.comment(), "-j", names.chain()).check();
-            successor.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            successor.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
                     .filter(l -> l.endsWith("-j " + names.chain()))).hasSize(1);
             assertThat(lab.node.run("ip6tables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
@@ -111,7 +106,7 @@ class IpsetFirewallKernelTest {
         try (Lab lab = new Lab()) {
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
             Naming names = firewall.names();
-            EnforcementSpec enforcement = enforcement(EnforcementSpec.Hook.PREROUTING);
+            EnforcementSpec enforcement = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
             String listed = " -m set --match-set " + names.live4() + " src ! --update-counters ! --update-subcounters";
             String drop = "-A " + names.chain() + listed + " -j DROP";
             String sample = "-A " + names.chain() + listed + " -m limit --limit 20/sec --limit-burst 40 -j ";
@@ -143,16 +138,16 @@ class IpsetFirewallKernelTest {
     void theNextApplyRepairsWhatSomebodyElseRemovedBetweenTwoCycles() {
         try (Lab lab = new Lab()) {
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             Naming names = firewall.names();
             // A firewall reload that flushes the hook chain: our jump is gone, our chain and sets stay.
             lab.node.run("iptables-nft", "-t", "raw", "-F", "PREROUTING").check();
             assertThat(lab.attacker.ping(Lab.NODE_A)).isTrue();
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
             // Everything of ours wiped by hand: the fast path fails, and the full check makes it all again.
             com.sikkerapi.guard.firewall.ipset.Cleanup.run(lab.node.commands());
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
             assertThat(lab.attacker.ping(Lab.NODE_A6)).isFalse();
             assertThat(lab.node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
@@ -170,7 +165,7 @@ class IpsetFirewallKernelTest {
             million.add(0x64800102L, 0x64800102L); // the attacker, 100.128.1.2
             AddressSet big = new AddressSet(million.build(), AddressSet.EMPTY.v6());
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
-            firewall.apply(big, enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(big, Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(firewall.liveEntries()[0]).isEqualTo(1_000_001);
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
 
@@ -178,7 +173,7 @@ class IpsetFirewallKernelTest {
                     Naming.of("security", "edge"), IptablesFlavour.NFT, state, 1000);
             assertThatThrownBy(() -> tooSmall.apply(Lab.blocklist().union(AddressSet.of(java.util.stream.IntStream
                     .range(0, 5000).mapToObj(i -> "46." + (i >> 8) + "." + (i & 255) + ".1").toList())),
-                    enforcement(EnforcementSpec.Hook.PREROUTING)))
+                    Lab.enforcement(EnforcementSpec.Hook.PREROUTING)))
                     .isInstanceOf(FirewallException.class).hasMessageContaining("live set is unchanged");
             assertThat(firewall.liveEntries()[0]).isEqualTo(1_000_001);
             assertThat(lab.node.run("ipset", "list", "-n").output()).doesNotContain(firewall.names().next4());
@@ -199,9 +194,9 @@ class IpsetFirewallKernelTest {
             assertThat(lab.attacker.connects(Lab.NODE_A, 30080)).as("the NodePort works").isTrue();
 
             IpsetFirewall prerouting = firewall(lab, IptablesFlavour.NFT);
-            prerouting.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.INPUT));
+            prerouting.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.INPUT));
             assertThat(lab.attacker.connects(Lab.NODE_A, 30080)).as("INPUT never sees forwarded traffic").isTrue();
-            prerouting.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            prerouting.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.attacker.connects(Lab.NODE_A, 30080)).isFalse();
             assertThat(lab.good.connects(Lab.NODE_G, 30080)).isTrue();
         }
@@ -211,7 +206,7 @@ class IpsetFirewallKernelTest {
     void aSwapUnderAFloodLetsNoListedPacketThrough() {
         try (Lab lab = new Lab()) {
             IpsetFirewall firewall = firewall(lab, IptablesFlavour.NFT);
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             // What reaches the node, per source, counted after our hook (mangle INPUT comes after raw PREROUTING).
             for (String source : new String[] {Lab.ATTACKER, Lab.GOOD}) {
                 lab.node.run("iptables-nft", "-t", "mangle", "-A", "INPUT", "-s", source, "-p", "udp").check();
@@ -225,7 +220,7 @@ class IpsetFirewallKernelTest {
             for (int swap = 0; swap < 10; swap++) {
                 // Each list holds the attacker among different filler, so every apply really swaps a new set in.
                 AddressSet list = Lab.blocklist().union(AddressSet.of(List.of("46.0." + swap + ".0/24")));
-                firewall.apply(list, enforcement(EnforcementSpec.Hook.PREROUTING));
+                firewall.apply(list, Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             }
             try {
                 badFlood.waitFor();
@@ -260,9 +255,9 @@ class IpsetFirewallKernelTest {
             lab.addSomeoneElsesRules();
             String before = lab.snapshot();
             new IpsetFirewall(lab.node.commands(), Naming.of("a", "one"), IptablesFlavour.NFT, state)
-                    .apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+                    .apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             new IpsetFirewall(lab.node.commands(), Naming.of("b", "two"), IptablesFlavour.LEGACY, state.resolve("b"))
-                    .apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.INPUT));
+                    .apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.INPUT));
             List<String> removed = com.sikkerapi.guard.firewall.ipset.Cleanup.run(lab.node.commands());
             assertThat(removed).hasSizeGreaterThanOrEqualTo(12);
             assertThat(lab.node.run("ipset", "list", "-n").output().strip()).isEqualTo("someone-elses");

@@ -29,6 +29,13 @@ final class Lab implements AutoCloseable {
         NetNs.link(node, List.of(NODE_G + "/24", NODE_G6 + "/64"), good, List.of(GOOD + "/24", GOOD6 + "/64"));
     }
 
+    /** The default enforcement with this hook. */
+    static com.sikkerapi.guard.api.EnforcementSpec enforcement(com.sikkerapi.guard.api.EnforcementSpec.Hook hook) {
+        com.sikkerapi.guard.api.EnforcementSpec spec = new com.sikkerapi.guard.api.EnforcementSpec();
+        spec.setHook(hook);
+        return spec;
+    }
+
     /** The attacker's addresses among some filler entries, as a feed would list them. */
     static AddressSet blocklist() {
         List<String> entries = new ArrayList<>(List.of(ATTACKER, ATTACKER6, "45.0.0.0/24", "2a0f:ff::/48"));

@@ -16,11 +16,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The native nftables backend on the real kernel, in namespaces the test makes (root needed). */
 @Tag("kernel")
 class NftablesFirewallKernelTest {
-    private static EnforcementSpec enforcement(EnforcementSpec.Hook hook) {
-        EnforcementSpec spec = new EnforcementSpec();
-        spec.setHook(hook);
-        return spec;
-    }
 
     private static NftablesFirewall firewall(Lab lab) {
         return new NftablesFirewall(lab.node.commands(), Naming.of("security", "edge"));
@@ -39,7 +34,7 @@ class NftablesFirewallKernelTest {
             lab.node.serveHello(8080);
             NftablesFirewall firewall = firewall(lab);
             assertThat(firewall.exists()).isFalse();
-            firewall.apply(Lab.blocklist(), enforcement(hook));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(hook));
 
             lab.assertOnlyTheAttackerIsBlocked(8080);
             assertThat(firewall.exists()).isTrue();
@@ -57,14 +52,14 @@ class NftablesFirewallKernelTest {
     void aHookChangeMovesTheChainInOneTransactionAndTheCountersStay() {
         try (Lab lab = new Lab()) {
             NftablesFirewall firewall = firewall(lab);
-            firewall.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
             long dropped = firewall.droppedPackets();
             // The attacker floods while the hook changes back and forth: the list is never off.
             java.util.concurrent.CompletableFuture<Commands.Result> flood = java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> lab.attacker.run("ping", "-f", "-q", "-w", "3", Lab.NODE_A));
             for (int k = 0; k < 7; k++) {
-                firewall.apply(Lab.blocklist(), enforcement(k % 2 == 0 ? EnforcementSpec.Hook.INPUT
+                firewall.apply(Lab.blocklist(), Lab.enforcement(k % 2 == 0 ? EnforcementSpec.Hook.INPUT
                         : EnforcementSpec.Hook.PREROUTING));
             }
             String replies = flood.join().output();
@@ -78,15 +73,15 @@ class NftablesFirewallKernelTest {
     void aRestartedAgentAdoptsWhatIsThereAndRemovalLeavesTheRulesetAsBefore() {
         try (Lab lab = new Lab()) {
             String before = ruleset(lab);
-            firewall(lab).apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall(lab).apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             String applied = ruleset(lab);
             NftablesFirewall successor = firewall(lab);
             assertThat(successor.exists()).isTrue();
-            successor.apply(Lab.blocklist(), enforcement(EnforcementSpec.Hook.PREROUTING));
+            successor.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(ruleset(lab)).as("the same again, nothing doubled").isEqualTo(applied);
 
             // A smaller list replaces the larger one whole; IPv6 off empties its set and drops its rules.
-            EnforcementSpec v4only = enforcement(EnforcementSpec.Hook.PREROUTING);
+            EnforcementSpec v4only = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
             v4only.setIpv6(false);
             successor.apply(AddressSet.of(List.of(Lab.ATTACKER)), v4only);
             assertThat(successor.liveEntries()).containsExactly(1, 0);
@@ -115,7 +110,7 @@ class NftablesFirewallKernelTest {
             AddressSet list = AddressSet.of(entries);
             NftablesFirewall firewall = firewall(lab);
             long start = System.nanoTime();
-            firewall.apply(list, enforcement(EnforcementSpec.Hook.PREROUTING));
+            firewall.apply(list, Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             System.out.printf("nft apply of %d entries: %d ms%n", list.cidrCountV4(),
                     (System.nanoTime() - start) / 1_000_000);
             assertThat(firewall.liveEntries()[0]).isEqualTo(list.cidrCountV4());
