@@ -31,9 +31,9 @@ RUN mvn -B -ntp package -DskipTests \
 
 FROM ${RUNTIME_BASE}
 # ipset and iptables (both the nf_tables and the legacy backend: the agent uses whichever holds the node's rules),
-# nftables (to remove an nf_tables table the agent created, on removal), iproute2, and what the self-test runs
-# after each swap: ping (gateways), getent (DNS, in libc-bin) and socat (the API endpoint); ulogd2 reads the NFLOG
-# sample of dropped packets for the agent's BLOCKED lines (dmesg, in util-linux, reads the kernel log).
+# nftables (the nftables backend, and removing an nf_tables table the agent created), iproute2, and what the
+# self-test runs after each swap: ping (gateways), getent (DNS, in libc-bin) and socat (the API endpoint); ulogd2
+# reads the NFLOG sample of dropped packets for the agent's BLOCKED lines (dmesg, in util-linux, reads the kernel log).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ipset iptables nftables iproute2 \
     iputils-ping socat ulogd2 \

@@ -7,10 +7,9 @@ import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.feed.AutoWhitelist;
+import com.sikkerapi.guard.firewall.Backends;
 import com.sikkerapi.guard.firewall.Commands;
-import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
-import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.hub.ListPublication;
 import java.net.URI;
 import java.time.Duration;
@@ -35,7 +34,7 @@ public final class AgentCommand {
 
     private final AgentEnvironment env;
     private final KubeApi api;
-    private final IpsetFirewall firewall;
+    private final Backends firewall;
     private final AgentLoop loop;
     private final NodeReporter reporter;
     private final BlockedObserver observer;
@@ -47,14 +46,15 @@ public final class AgentCommand {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private final PublishedLists lists;
+    private final DriftRepairs repairs;
     /** What the rollout assigned this node in the last cycle; null without a rollout. */
     private volatile com.sikkerapi.guard.api.Rollout.Assignment assignment;
 
     AgentCommand(AgentEnvironment env, KubeApi api, Commands commands) {
         this.env = env;
         this.api = api;
-        this.firewall = new IpsetFirewall(commands, Naming.of(env.namespace(), env.blocklist()),
-                IptablesFlavour.detect(commands), env.stateDir());
+        Naming names = Naming.of(env.namespace(), env.blocklist());
+        this.firewall = new Backends(commands, names, env.stateDir());
         List<URI> apiServer = List.of(api.server());
         this.loop = new AgentLoop(firewall, new LastGoodList(env.stateDir()), AutoWhitelist.Sources.NODE, apiServer,
                 endpoints -> new SelfTest(commands, AutoWhitelist.gateways(AutoWhitelist.Sources.NODE), endpoints),
@@ -62,8 +62,9 @@ public final class AgentCommand {
         this.reporter = new NodeReporter(api, env.namespace(), env.node());
         this.lists = new PublishedLists(api, env.namespace(), env.blocklist());
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
-        this.observer = BlockedObserver.toLog(commands, firewall.names(), env.scratchDir(), env.blockedLogInterval(),
+        this.observer = BlockedObserver.toLog(commands, names, env.scratchDir(), env.blockedLogInterval(),
                 metrics);
+        this.repairs = new DriftRepairs(loop, reporter, metrics, api, env.node());
         this.sources = new BlockedSources(observer::drainForReports, this::blockedSources);
     }
 
@@ -108,7 +109,7 @@ public final class AgentCommand {
                 // are looked at again.
                 Duration wait = "ListUnreadable".equals(outcome.errorReason()) ? RETRY
                         : ThreatBlocklistNode.HEARTBEAT_INTERVAL;
-                watch.awaitChange(seen, wait);
+                repairs.awaitChange(watch, seen, wait, assigned, () -> running, health::progressed);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -216,6 +217,7 @@ public final class AgentCommand {
     private void report(AgentLoop.Config config, AgentLoop.Outcome outcome) {
         com.sikkerapi.guard.api.Rollout.Assignment assigned = assignment;
         reporter.record(config.agent(), outcome, assigned == null ? null : assigned.identity(), Instant.now());
+        reporter.backend(firewall.current());
         observed();
         reporter.publish(config.agent(), Instant.now());
     }

@@ -112,12 +112,18 @@ public final class AgentLoop {
         if (saved.isEmpty()) {
             return Optional.empty();
         }
-        firewall.apply(saved.get().list(), saved.get().enforcement());
+        // What a restarted agent's predecessor left is taken as it is when the cheap check finds it intact: nothing
+        // is loaded again, and the next change can be a difference. After a reboot, or when it is not intact, the
+        // list is loaded whole.
+        boolean adopted = firewall.adopt(saved.get().list(), saved.get().enforcement());
+        if (!adopted) {
+            firewall.apply(saved.get().list(), saved.get().enforcement());
+        }
         enforced = counts(saved.get().list());
         enforcedDigest = saved.get().digest();
         basis = saved.get().basis();
-        LOG.infof("Restored the last good list (%d entries, %s) before the first contact", enforced.total(),
-                com.sikkerapi.guard.api.ListStatus.version(enforcedDigest));
+        LOG.infof("%s the last good list (%d entries, %s) before the first contact", adopted ? "Adopted"
+                : "Restored", enforced.total(), com.sikkerapi.guard.api.ListStatus.version(enforcedDigest));
         return Optional.of(new Outcome(NodePhase.Enforcing, enforced, enforcedDigest, "Restored", null, null, false));
     }
 
@@ -178,9 +184,10 @@ public final class AgentLoop {
         Map<String, Boolean> before = selfTest ? checks.run() : Map.of();
         long applyStart = System.nanoTime();
         NodePhase failed = enforced != null ? NodePhase.Degraded : NodePhase.Failed;
+        Firewall.Change change;
         try {
-            firewall.apply(list, config.spec().getEnforcement());
-            metrics.applied(Duration.ofNanos(System.nanoTime() - applyStart));
+            change = firewall.apply(list, config.spec().getEnforcement());
+            metrics.applied(Duration.ofNanos(System.nanoTime() - applyStart), change.incremental());
         } catch (FirewallException e) {
             LOG.errorf("Apply failed, the live list is unchanged: %s", e.getMessage());
             return Outcome.error(failed, enforced, enforcedDigest, "ApplyFailed", e.getMessage());
@@ -201,9 +208,18 @@ public final class AgentLoop {
         enforced = counts(list);
         enforcedDigest = digest;
         basis = next;
-        LOG.infof("Enforcing %d IPv4 and %d IPv6 entries (list %s)", enforced.v4(), enforced.v6(),
-                com.sikkerapi.guard.api.ListStatus.version(digest));
+        LOG.infof("Enforcing %d IPv4 and %d IPv6 entries (list %s; %s in %d ms)", enforced.v4(), enforced.v6(),
+                com.sikkerapi.guard.api.ListStatus.version(digest), change,
+                (System.nanoTime() - applyStart) / 1_000_000);
         return new Outcome(NodePhase.Enforcing, enforced, digest, "Applied", null, null, false);
+    }
+
+    /**
+     * The drift check: what the firewall found changed since its last apply and put back from the list it holds
+     * (nothing on a dry-run node, or before a list was applied).
+     */
+    public List<String> repair() {
+        return firewall.repair();
     }
 
     /** The saved list is still the one from before this apply: it is replaced only after the self-test passed. */

@@ -20,6 +20,7 @@ final class AgentMetrics {
     private final AtomicLong dropped = new AtomicLong();
     private final Timer applyTime;
     private final Counter rollbacks;
+    private final Counter repairs;
 
     AgentMetrics() {
         Gauge.builder("sikkerguard_entries", entriesV4, AtomicLong::get).tag("family", "ipv4")
@@ -33,6 +34,13 @@ final class AgentMetrics {
                 .register(registry);
         rollbacks = Counter.builder("sikkerguard_rollbacks").description("Lists rolled back by the self-test")
                 .register(registry);
+        repairs = Counter.builder("sikkerguard_drift_repairs")
+                .description("Times the drift check found the rules or sets changed and put them back")
+                .register(registry);
+    }
+
+    void repaired() {
+        repairs.increment();
     }
 
     void cycle(AgentLoop.Outcome outcome) {
@@ -54,8 +62,10 @@ final class AgentMetrics {
         }
     }
 
-    void applied(Duration took) {
+    void applied(Duration took, boolean incremental) {
         applyTime.record(took);
+        Counter.builder("sikkerguard_applies").tag("kind", incremental ? "incremental" : "full")
+                .description("Lists applied, as a difference or loaded whole").register(registry).increment();
     }
 
     void blocked(String service) {

@@ -2,7 +2,7 @@ package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.firewall.Commands;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.observe.BlockedTally;
 import com.sikkerapi.guard.observe.PacketLogParser;
 import com.sikkerapi.guard.observe.PacketLogStream;

@@ -24,6 +24,7 @@ public final class NodeReporter {
     private final String node;
     private final ThreatBlocklistNodeSpec report = new ThreatBlocklistNodeSpec();
     private long rollbacks;
+    private long repairs;
 
     public NodeReporter(KubeApi api, String namespace, String node) {
         this.api = api;
@@ -71,6 +72,20 @@ public final class NodeReporter {
             report.setLastErrorTime(null);
             report.setLastErrorIdentity(null);
         }
+    }
+
+    /** The backend this node's agent uses and why (null before its first apply). */
+    public synchronized void backend(com.sikkerapi.guard.firewall.Backends.Choice choice) {
+        report.setBackend(choice == null ? null : choice.backend().name().toLowerCase(java.util.Locale.ROOT));
+        report.setBackendReason(choice == null ? null : choice.reason());
+    }
+
+    /** A drift repair: counted, and what was found; @return repairs so far */
+    public synchronized long repaired(String found, Instant now) {
+        report.setRepairs(++repairs);
+        report.setLastRepair(Rfc3339.format(now));
+        report.setLastRepairFound(found);
+        return repairs;
     }
 
     /** Packets this node's rules dropped (exact, -1 unknown). */

@@ -24,6 +24,34 @@ public class EnforcementSpec {
         @JsonProperty("none") NONE
     }
 
+    /** Which kernel interface holds the sets and rules. */
+    public enum Backend {
+        /** ipset where it works (the ip_set module and the ipset tool are there), nftables where it does not. */
+        @JsonProperty("auto") AUTO,
+        /** ipset sets matched by iptables rules (nf_tables or legacy, as the node's other rules). */
+        @JsonProperty("ipset") IPSET,
+        /** A native nftables table of the blocklist's own with interval sets. */
+        @JsonProperty("nftables") NFTABLES
+    }
+
+    @Default("auto")
+    @JsonPropertyDescription("auto (ipset where it works, nftables where ipset is missing), ipset or nftables. A "
+            + "change moves a node to the other backend without a gap; the node report says which one it uses and why.")
+    private Backend backend = Backend.AUTO;
+
+    @Default("20%")
+    @io.fabric8.generator.annotation.Pattern("^([0-9]|[1-9][0-9]|100)%$")
+    @JsonPropertyDescription("A new list that differs from the live one by less than this share of its entries is "
+            + "applied as the difference (entries deleted and added); otherwise, and on any doubt, it is loaded whole "
+            + "and swapped in. 0% loads every list whole.")
+    private String incrementalLimit = "20%";
+
+    @Default("10s")
+    @io.fabric8.generator.annotation.Pattern(Patterns.DURATION)
+    @JsonPropertyDescription("How often each agent checks that its jump, chain and sets are still in place (cheaply: "
+            + "rules, set sizes, sample entries) and repairs them from the list it holds. 0s turns the check off.")
+    private String verifyInterval = "10s";
+
     @Default("prerouting")
     @JsonPropertyDescription("prerouting (raw table, before conntrack and DNAT: also protects NodePorts and pods) or "
             + "input (filter table: host processes only).")
@@ -38,6 +66,12 @@ public class EnforcementSpec {
             + "agent): nflog, kmsg or none.")
     private BlockedLog blockedLog = BlockedLog.NFLOG;
 
+    public Backend getBackend() { return backend; }
+    public void setBackend(Backend backend) { this.backend = backend; }
+    public String getIncrementalLimit() { return incrementalLimit; }
+    public void setIncrementalLimit(String incrementalLimit) { this.incrementalLimit = incrementalLimit; }
+    public String getVerifyInterval() { return verifyInterval; }
+    public void setVerifyInterval(String verifyInterval) { this.verifyInterval = verifyInterval; }
     public Hook getHook() { return hook; }
     public void setHook(Hook hook) { this.hook = hook; }
     public Boolean getIpv6() { return ipv6; }

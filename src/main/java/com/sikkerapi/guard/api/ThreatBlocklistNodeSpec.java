@@ -33,6 +33,17 @@ public class ThreatBlocklistNodeSpec {
     @JsonPropertyDescription("The end of the interval blockedSources covers.")
     private String blockedSourcesUntil;
     private Long rollbacks;
+    @JsonPropertyDescription("The firewall backend this node uses (ipset or nftables), as enforcement.backend chose it.")
+    private String backend;
+    @JsonPropertyDescription("Why that backend: the setting, or what auto found on the node.")
+    private String backendReason;
+    @JsonPropertyDescription("Drift repairs since the agent started: its rules or sets were found changed by "
+            + "somebody else and put back.")
+    private Long repairs;
+    @JsonPropertyDescription("When the agent last repaired drift.")
+    private String lastRepair;
+    @JsonPropertyDescription("What the last repair found missing or changed, and how long it took.")
+    private String lastRepairFound;
     @JsonPropertyDescription("Packets this node's DROP rules dropped since they were made (exact, IPv4 and IPv6).")
     private Long blockedPackets;
 
@@ -73,6 +84,16 @@ public class ThreatBlocklistNodeSpec {
     public void setBlockedSources(java.util.List<BlockedSource> blockedSources) { this.blockedSources = blockedSources; }
     public String getBlockedSourcesUntil() { return blockedSourcesUntil; }
     public void setBlockedSourcesUntil(String blockedSourcesUntil) { this.blockedSourcesUntil = blockedSourcesUntil; }
+    public String getBackend() { return backend; }
+    public void setBackend(String backend) { this.backend = backend; }
+    public String getBackendReason() { return backendReason; }
+    public void setBackendReason(String backendReason) { this.backendReason = backendReason; }
+    public Long getRepairs() { return repairs; }
+    public void setRepairs(Long repairs) { this.repairs = repairs; }
+    public String getLastRepair() { return lastRepair; }
+    public void setLastRepair(String lastRepair) { this.lastRepair = lastRepair; }
+    public String getLastRepairFound() { return lastRepairFound; }
+    public void setLastRepairFound(String lastRepairFound) { this.lastRepairFound = lastRepairFound; }
     public Long getRollbacks() { return rollbacks; }
     public void setRollbacks(Long rollbacks) { this.rollbacks = rollbacks; }
     public Long getBlockedPackets() { return blockedPackets; }

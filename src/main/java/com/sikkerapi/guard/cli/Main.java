@@ -50,19 +50,40 @@ public final class Main {
                         + " web tier (as its Deployment does; configured by its environment)";
             }
         });
-        COMMANDS.put("cleanup", new Command() {
+        COMMANDS.put("apply", new Command() {
             @Override
-            public int run(String[] args) {
-                var removed = com.sikkerapi.guard.firewall.ipset.Cleanup.run(
-                        com.sikkerapi.guard.firewall.Commands.local());
-                removed.forEach(line -> System.out.println("removed " + line));
-                System.out.println(removed.isEmpty() ? "nothing to remove" : removed.size() + " objects removed");
-                return 0;
+            public int run(String[] args) throws Exception {
+                ConsoleLogging.configure(System.getenv("SIKKERGUARD_LOG_LEVEL"));
+                return ApplyCommandLine.apply(args, System.in, System.out, System.err);
             }
 
             @Override
             public String summary() {
-                return "remove every sikkerguard rule, chain and set from this node (cleaning up by hand)";
+                return "validate a list file and enforce it in this network namespace as the agent would "
+                        + "(a difference when a list of that name is in place)";
+            }
+
+            @Override
+            public String usage(String name) {
+                return ApplyCommandLine.APPLY_USAGE + "\n  " + summary() + "\n  NAME: a name of your own (default: "
+                        + "default), or NAMESPACE/BLOCKLIST for that blocklist's agent's sets\n  exit 0 applied, 3 "
+                        + "refused (validation or self-test), 2 usage error, 1 the kernel tools failed";
+            }
+        });
+        COMMANDS.put("cleanup", new Command() {
+            @Override
+            public int run(String[] args) throws Exception {
+                return ApplyCommandLine.cleanup(args, System.out, System.err);
+            }
+
+            @Override
+            public String summary() {
+                return "remove every sikkerguard rule, chain, set and table from this node, or --name NAME's only";
+            }
+
+            @Override
+            public String usage(String name) {
+                return ApplyCommandLine.CLEANUP_USAGE + "\n  " + summary();
             }
         });
         COMMANDS.put("health", new Command() {

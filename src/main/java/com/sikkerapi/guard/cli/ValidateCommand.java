@@ -50,29 +50,12 @@ final class ValidateCommand implements Main.Command {
             err.println(USAGE);
             return Main.USAGE;
         }
-        long previous = -1;
-        if (options.previous != null) {
-            ListCollector last = new ListCollector(options.policy.minPrefixV4(), options.policy.minPrefixV6(),
-                    (source, line, reason, text) -> { });
-            try (InputStream in = new FileInputStream(options.previous)) {
-                options.parser.parse(in, last);
-            }
-            previous = last.entries();
-        }
-        ListCollector collector = new ListCollector(options.policy.minPrefixV4(), options.policy.minPrefixV6(),
-                (source, line, reason, text) -> err.println("line " + line + ": " + reason + ": " + text));
-        try (InputStream in = options.file == null ? stdin : new FileInputStream(options.file)) {
-            options.parser.parse(in, collector);
-        }
-        ValidationResult result = ListValidator.validate(collector, options.policy, previous);
-        ValidationResult.Counts c = result.counts();
-        // Plain concatenation: String.format would load the locale data, a fifth of this command's start-up.
-        String counted = c.entries() + " entries, " + c.invalidLines() + " invalid lines, " + c.tooShort()
-                + " too-short prefixes";
-        if (result instanceof ValidationResult.Rejected rejected) {
-            err.println("rejected: " + rejected.reason() + " (" + counted + ")");
+        ValidationResult result = validate(options, stdin, err);
+        if (result instanceof ValidationResult.Rejected) {
             return REJECTED;
         }
+        ValidationResult.Counts c = result.counts();
+        String counted = counted(c);
         AddressSet blocked = ((ValidationResult.Accepted) result).blocked();
         OutputStream out = new BufferedOutputStream(stdout, 1 << 16);
         if (options.reducePercent >= 0) {
@@ -91,7 +74,36 @@ final class ValidateCommand implements Main.Command {
         return 0;
     }
 
-    private record Options(FeedParser parser, ValidationPolicy policy, String previous, String file,
+    /** Parses and validates the list as the hub would; a refusal is said on {@code err}. */
+    static ValidationResult validate(Options options, InputStream stdin, PrintStream err) throws IOException {
+        long previous = -1;
+        if (options.previous != null) {
+            ListCollector last = new ListCollector(options.policy.minPrefixV4(), options.policy.minPrefixV6(),
+                    (source, line, reason, text) -> { });
+            try (InputStream in = new FileInputStream(options.previous)) {
+                options.parser.parse(in, last);
+            }
+            previous = last.entries();
+        }
+        ListCollector collector = new ListCollector(options.policy.minPrefixV4(), options.policy.minPrefixV6(),
+                (source, line, reason, text) -> err.println("line " + line + ": " + reason + ": " + text));
+        try (InputStream in = options.file == null ? stdin : new FileInputStream(options.file)) {
+            options.parser.parse(in, collector);
+        }
+        ValidationResult result = ListValidator.validate(collector, options.policy, previous);
+        if (result instanceof ValidationResult.Rejected rejected) {
+            err.println("rejected: " + rejected.reason() + " (" + counted(result.counts()) + ")");
+        }
+        return result;
+    }
+
+    /** Plain concatenation: String.format would load the locale data, a fifth of this command's start-up. */
+    static String counted(ValidationResult.Counts c) {
+        return c.entries() + " entries, " + c.invalidLines() + " invalid lines, " + c.tooShort()
+                + " too-short prefixes";
+    }
+
+    record Options(FeedParser parser, ValidationPolicy policy, String previous, String file,
             double reducePercent, long reduceEntries) {
         static Options parse(String[] args) {
             FeedParser parser = new com.sikkerapi.guard.feed.PlainTextParser();

@@ -14,22 +14,28 @@ public final class CidrWriter {
     }
 
     public static void write(AddressSet set, OutputStream out) throws IOException {
-        write(set, out, null, set.v4(), new byte[0]);
+        write(out, new byte[0], set.v4()::forEachCidr, set.v6()::forEachCidr);
     }
 
     /** Each line prefixed, e.g. {@code add SET } for {@code ipset restore}. */
     public static void write(AddressSet set, OutputStream out, byte[] linePrefix) throws IOException {
-        write(set, out, null, set.v4(), linePrefix);
+        write(out, linePrefix, set.v4()::forEachCidr, set.v6()::forEachCidr);
+    }
+
+    /** Entries as they are (a difference between two lists), each line prefixed. */
+    public static void write(Cidrs cidrs, OutputStream out, byte[] linePrefix) throws IOException {
+        write(out, linePrefix, cidrs::forEachV4, cidrs::forEachV6);
     }
 
     /** As {@link #write(AddressSet, OutputStream)}, with the IPv4 part split by a prefix reduction plan. */
     public static void write(AddressSet set, OutputStream out, PrefixReduction reduction, Ipv4RangeSet v4)
             throws IOException {
-        write(set, out, reduction, v4, new byte[0]);
+        write(out, new byte[0], sink -> reduction.forEachCidr(v4, sink), set.v6()::forEachCidr);
     }
 
-    private static void write(AddressSet set, OutputStream out, PrefixReduction reduction, Ipv4RangeSet v4,
-            byte[] linePrefix) throws IOException {
+    private static void write(OutputStream out, byte[] linePrefix,
+            java.util.function.Consumer<Ipv4RangeSet.CidrSink> v4Cidrs,
+            java.util.function.Consumer<Ipv6RangeSet.CidrSink> v6Cidrs) throws IOException {
         byte[] buf = new byte[1 << 16];
         int[] used = {0};
         IOException[] failure = {null};
@@ -40,14 +46,10 @@ public final class CidrWriter {
             System.arraycopy(linePrefix, 0, buf, used[0], linePrefix.length);
             used[0] = appendIpv4(buf, used[0] + linePrefix.length, address, prefix);
         };
-        if (reduction == null) {
-            v4.forEachCidr(ipv4);
-        } else {
-            reduction.forEachCidr(v4, ipv4);
-        }
+        v4Cidrs.accept(ipv4);
         used[0] = flush(out, buf, used[0], failure);
         StringBuilder line = new StringBuilder(48);
-        set.v6().forEachCidr((hi, lo, prefix) -> {
+        v6Cidrs.accept((hi, lo, prefix) -> {
             line.setLength(0);
             line.append(new String(linePrefix, StandardCharsets.US_ASCII)).append(Cidr.v6(hi, lo, prefix)).append('\n');
             byte[] bytes = line.toString().getBytes(StandardCharsets.US_ASCII);

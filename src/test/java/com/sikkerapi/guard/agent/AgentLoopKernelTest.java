@@ -12,7 +12,7 @@ import com.sikkerapi.guard.feed.AutoWhitelist;
 import com.sikkerapi.guard.firewall.LabAccess;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.hub.ListPublication;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.ListEncoding;

@@ -125,6 +125,7 @@ class AgentOnRealApiServerKernelTest {
                       source: {feeds: [{name: test, url: '%s'}]}
                       nodeSelector: {pool: agent-e2e}
                       pullInterval: 1h
+                      enforcement: {verifyInterval: 2s}
                     """.formatted(url);
             cluster.apply(spec);
             await().atMost(RealCluster.WAIT).until(() -> cluster.client().configMaps().inNamespace("agent-e2e")
@@ -168,6 +169,38 @@ class AgentOnRealApiServerKernelTest {
             });
             assertThat(lab.node().run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
                     .filter(l -> l.contains("SIKKERGUARD"))).hasSize(1);
+
+            // Somebody flushes the node's raw PREROUTING (a firewall reload): the drift check puts the jump back
+            // within its interval (2 s here, 10 s by default), counts it in the report and records an event.
+            lab.node().run("iptables-nft", "-t", "raw", "-F", "PREROUTING").check();
+            long flushed = System.nanoTime();
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("the flush opened the node").isTrue();
+            // The time to the start of the first ping that got no answer (a blocked ping waits a second).
+            long[] blockedBy = {0};
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                long start = System.nanoTime();
+                blockedBy[0] = start - flushed;
+                return !lab.attacker().ping(LabAccess.NODE_A);
+            });
+            System.out.printf("drift: blocking back within %d ms of the flush%n", blockedBy[0] / 1_000_000);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(report("agent-e2e-node").getSpec().getRepairs()).isEqualTo(1L);
+                assertThat(report("agent-e2e-node").getSpec().getLastRepairFound()).contains("jump from PREROUTING");
+                assertThat(cluster.client().v1().events().inNamespace("agent-e2e").list().getItems())
+                        .anyMatch(e -> "DriftRepaired".equals(e.getReason()) && e.getMessage().contains(
+                                "agent-e2e-node"));
+            });
+            assertThat(report("agent-e2e-node").getSpec().getBackend()).isEqualTo("ipset");
+            assertThat(report("agent-e2e-node").getSpec().getBackendReason()).contains("auto: ipset works");
+
+            // The admin moves the blocklist to the nftables backend: the new table first, then the ipset objects go.
+            cluster.apply(spec.replace("{verifyInterval: 2s}", "{verifyInterval: 2s, backend: nftables}"));
+            await().atMost(RealCluster.WAIT).untilAsserted(() -> assertThat(report("agent-e2e-node").getSpec()
+                    .getBackend()).isEqualTo("nftables"));
+            assertThat(lab.node().run("ipset", "list", "-n").output()).doesNotContain("sg-");
+            assertThat(lab.node().run("iptables-nft-save").output()).doesNotContain("SIKKERGUARD");
+            assertThat(lab.node().run("nft", "list", "tables").output()).contains("sikkerguard_");
+            assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
 
             // The blocklist is deleted (v1.20 runs no garbage collector here: the agent decides from the API).
             cluster.server().kubectl("-n", "agent-e2e", "delete", "tbl", "edge", "--wait=false").check();

@@ -8,7 +8,7 @@ import com.sikkerapi.guard.feed.ValidationPolicy;
 import com.sikkerapi.guard.feed.ValidationResult;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.testing.NetNs;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -51,10 +51,6 @@ public final class FirewallBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("nftables")) {
-            nftables();
-            return;
-        }
         Path work = Files.createTempDirectory("fwbench");
         List<String> rows = new ArrayList<>();
         try (NetNs node = NetNs.create("bench")) {
@@ -123,51 +119,6 @@ public final class FirewallBench {
         }
     }
 
-    /**
-     * The nftables backend's full apply (one {@code nft -f} transaction: table, chains, rules, sets flushed and
-     * filled in statements of 20,000 elements) against the floor: {@code nft -f} of a prepared file that flushes and
-     * fills the same interval set in one statement. Median of 5 rounds, alternating. 100,000 entries only: a
-     * million interval elements take nft 14 s and 1.5 GB into an empty set and 8-10 s to refill, the backend's
-     * apply alike (13 s, 11 s), alone in a namespace; with the floor's table of a million beside the backend's, each
-     * nft run took minutes (not understood yet: issue 15). Not yet in bench.sh: run it with the argument
-     * {@code nftables}.
-     */
-    static void nftables() throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (NetNs node = NetNs.create("nftbench")) {
-            for (int entries : new int[] {100_000}) {
-                String body = feed(entries);
-                Path prepared = Files.createTempFile("nft-floor", ".nft");
-                Files.writeString(prepared, "add table inet floor\nadd set inet floor v4 { type ipv4_addr; flags "
-                        + "interval; }\nflush set inet floor v4\nadd element inet floor v4 { "
-                        + String.join(", ", body.lines().toList()) + " }\n");
-                var list = com.sikkerapi.guard.net.AddressSet.of(body.lines().toList());
-                var firewall = new com.sikkerapi.guard.firewall.nftables.NftablesFirewall(node.commands(),
-                        Naming.of("bench", "nft"));
-                int rounds = 5;
-                double[] floor = new double[rounds];
-                double[] apply = new double[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    long start = System.nanoTime();
-                    node.run("nft", "-f", prepared.toString()).check();
-                    floor[round] = seconds(start);
-                    start = System.nanoTime();
-                    firewall.apply(list, new EnforcementSpec());
-                    apply[round] = seconds(start);
-                }
-                firewall.remove();
-                node.run("nft", "delete", "table", "inet", "floor").check();
-                Files.delete(prepared);
-                rows.add(String.format("| %,d entries | %.3f s | %.3f s | %.2fx |", entries, median(floor),
-                        median(apply), median(apply) / median(floor)));
-            }
-        }
-        System.out.println("| list | floor: nft -f of the set, one statement | sikkerguard nftables apply (one "
-                + "transaction) | apply / floor |");
-        System.out.println("| --- | --- | --- | --- |");
-        rows.forEach(System.out::println);
-    }
-
     static void deleteTree(Path dir) throws java.io.IOException {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -176,8 +127,8 @@ public final class FirewallBench {
 
     /**
      * Packets per second that reach a node through its raw PREROUTING hook from an unlisted sender: with no rule,
-     * with our set rule over a million entries, and with 5,000 per-address rules (what a naive list of iptables
-     * rules costs). The sender is a UDP stream of small datagrams in another namespace, over a veth pair. The three
+     * with our set rule over a million entries, with 5,000 per-address rules (what a naive list of iptables rules
+     * costs), and with the nftables backend's table over the same million (loaded for its turn, removed after). The sender is a UDP stream of small datagrams in another namespace, over a veth pair. The three
      * cases take turns, round after round (only the hook's jump changes between them), so that a slow phase of this
      * virtual machine hits all three alike; the median of the rounds is reported.
      */
@@ -191,7 +142,8 @@ public final class FirewallBench {
             var collector = new com.sikkerapi.guard.feed.ListCollector(8, 32, RejectedLines.IGNORE);
             new com.sikkerapi.guard.feed.PlainTextParser().parse(new java.io.ByteArrayInputStream(
                     feed(1_000_000).getBytes(StandardCharsets.US_ASCII)), collector);
-            firewall.apply(collector.build(), new EnforcementSpec());
+            var million = collector.build();
+            firewall.apply(million, new EnforcementSpec());
             StringBuilder rules = new StringBuilder("*raw\n:PERADDR - [0:0]\n");
             for (int i = 0; i < 5000; i++) {
                 rules.append("-A PERADDR -s 45.").append(i >> 8).append('.').append(i & 255).append(".7/32 -j DROP\n");
@@ -199,12 +151,17 @@ public final class FirewallBench {
             String text = rules.append("COMMIT\n").toString();
             node.commands().run(out -> out.write(text.getBytes(StandardCharsets.US_ASCII)), "iptables-nft-restore",
                     "--noflush").check();
-            String[] cases = {"no rule", "set rule, 1,000,000 entries", "5,000 per-address rules"};
+            String[] cases = {"no rule", "set rule, 1,000,000 entries", "5,000 per-address rules",
+                    "nftables backend, 1,000,000 entries (hash set)"};
+            var nftables = new com.sikkerapi.guard.firewall.nftables.NftablesFirewall(node.commands(),
+                    Naming.of("bench", "rate-nft"));
+            EnforcementSpec nftEnforcement = new EnforcementSpec();
+            nftEnforcement.setBackend(EnforcementSpec.Backend.NFTABLES);
             // The hook's rule of each case, as iptables-restore takes it: the agent's own jump (which matches the
             // set), or a plain jump to the per-address chain.
             String setJump = node.run("iptables-nft", "-t", "raw", "-S", "PREROUTING").output().lines()
                     .filter(l -> l.endsWith("-j " + firewall.names().chain())).findFirst().orElseThrow();
-            String[] hookRules = {null, setJump, "-A PREROUTING -j PERADDR"};
+            String[] hookRules = {null, setJump, "-A PREROUTING -j PERADDR", null};
             double[][] runs = new double[cases.length][rounds];
             for (int round = 0; round < rounds; round++) {
                 for (int c = 0; c < cases.length; c++) {
@@ -214,9 +171,15 @@ public final class FirewallBench {
                         node.commands().run(out -> out.write(restore.getBytes(StandardCharsets.US_ASCII)),
                                 "iptables-nft-restore", "--noflush").check();
                     }
+                    if (c == 3) {
+                        nftables.apply(million, nftEnforcement); // its own table, loaded for its turn
+                    }
                     node.run("iptables-nft", "-t", "mangle", "-Z", "INPUT").check();
                     sender.run("timeout", "2", "socat", "-u", "-b", "64", "/dev/zero", "UDP4-SENDTO:100.128.9.1:9999");
                     String counted = node.run("iptables-nft", "-t", "mangle", "-L", "INPUT", "-v", "-n", "-x").output();
+                    if (c == 3) {
+                        nftables.remove();
+                    }
                     runs[c][round] = counted.lines().filter(l -> l.contains("100.128.9.2")).mapToLong(
                             l -> Long.parseLong(l.strip().split("\\s+")[0])).sum() / 2.0;
                 }

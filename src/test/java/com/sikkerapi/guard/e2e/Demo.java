@@ -6,7 +6,7 @@ import static com.sikkerapi.guard.e2e.Scenario.ready;
 import static com.sikkerapi.guard.e2e.Scenario.step;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.testing.KubeCluster;
 import java.time.Duration;
 import java.util.LinkedHashMap;

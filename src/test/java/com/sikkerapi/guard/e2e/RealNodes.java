@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.testing.FakeSikkerApi;
 import com.sikkerapi.guard.testing.KubeApiServer;
 import com.sikkerapi.guard.testing.KubeCluster;

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklist;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.testing.KubeCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -468,6 +468,10 @@ class RealNodesKernelTest {
     void aRemovedNodeIsDropped() {
         product.cluster().nodeDown(3);
         product.kubectl("delete", "node", KubeCluster.nodeName(3));
+        // What the pod garbage collector does to the pods of a deleted node after its quarantine of 40 s (fixed in
+        // the controller): the test does it at once, as an admin would, since the wait tests nothing of ours.
+        product.kubectl("delete", "pods", "-A", "--field-selector", "spec.nodeName=" + KubeCluster.nodeName(3),
+                "--force", "--grace-period=0");
         ThreatBlocklist two = product.awaitBlocklist(NAMESPACE, EDGE, "2/2 without node 3",
                 b -> ready(b, NODES) && b.getStatus().getNodes().desired() == NODES);
         assertThat(two.getStatus().getFailingNodes()).isNull();

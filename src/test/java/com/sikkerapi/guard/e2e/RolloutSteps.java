@@ -171,7 +171,7 @@ final class RolloutSteps {
         for (int k = 1; k <= 3; k++) {
             assertThat(report(k).getPhase()).isEqualTo(NodePhase.DryRun);
             assertThat(product.cluster().node(k).run("ipset", "list", "-n").output()).doesNotContain(
-                    com.sikkerapi.guard.firewall.ipset.Naming.of(NAMESPACE, NAME).live4());
+                    com.sikkerapi.guard.firewall.Naming.of(NAMESPACE, NAME).live4());
         }
         assertThat(Duration.between(dry.values().stream().min(Instant::compareTo).orElseThrow(),
                 dry.values().stream().max(Instant::compareTo).orElseThrow())).as("at once: " + dry)

@@ -7,7 +7,7 @@ import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewall;
 import com.sikkerapi.guard.firewall.ipset.IpsetFirewallForTestsAccess;
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.Ipv4RangeSet;
 import com.sikkerapi.guard.testing.NetNs;
@@ -146,7 +146,7 @@ class IpsetFirewallKernelTest {
             firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
             // Everything of ours wiped by hand: the fast path fails, and the full check makes it all again.
-            com.sikkerapi.guard.firewall.ipset.Cleanup.run(lab.node.commands());
+            com.sikkerapi.guard.firewall.Cleanup.run(lab.node.commands());
             firewall.apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
             assertThat(lab.attacker.ping(Lab.NODE_A6)).isFalse();
@@ -211,10 +211,10 @@ class IpsetFirewallKernelTest {
             for (String source : new String[] {Lab.ATTACKER, Lab.GOOD}) {
                 lab.node.run("iptables-nft", "-t", "mangle", "-A", "INPUT", "-s", source, "-p", "udp").check();
             }
-            // Small UDP datagrams as fast as socat can send them, for six seconds from each side.
-            Process badFlood = lab.attacker.start("timeout", "6", "socat", "-u", "-b", "64", "/dev/zero",
+            // Small UDP datagrams as fast as socat can send them, for four seconds from each side.
+            Process badFlood = lab.attacker.start("timeout", "4", "socat", "-u", "-b", "64", "/dev/zero",
                     "UDP4-SENDTO:" + Lab.NODE_A + ":9999");
-            Process goodFlood = lab.good.start("timeout", "6", "socat", "-u", "-b", "64", "/dev/zero",
+            Process goodFlood = lab.good.start("timeout", "4", "socat", "-u", "-b", "64", "/dev/zero",
                     "UDP4-SENDTO:" + Lab.NODE_G + ":9999");
             NetNs.sleep(500);
             for (int swap = 0; swap < 10; swap++) {
@@ -258,7 +258,7 @@ class IpsetFirewallKernelTest {
                     .apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
             new IpsetFirewall(lab.node.commands(), Naming.of("b", "two"), IptablesFlavour.LEGACY, state.resolve("b"))
                     .apply(Lab.blocklist(), Lab.enforcement(EnforcementSpec.Hook.INPUT));
-            List<String> removed = com.sikkerapi.guard.firewall.ipset.Cleanup.run(lab.node.commands());
+            List<String> removed = com.sikkerapi.guard.firewall.Cleanup.run(lab.node.commands());
             assertThat(removed).hasSizeGreaterThanOrEqualTo(12);
             assertThat(lab.node.run("ipset", "list", "-n").output().strip()).isEqualTo("someone-elses");
             for (String save : new String[] {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",

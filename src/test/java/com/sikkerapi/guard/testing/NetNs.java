@@ -146,7 +146,8 @@ public final class NetNs implements AutoCloseable {
             state.append(run(tool).output().lines().filter(l -> !l.startsWith("#"))
                     .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]")).reduce("", (a, b) -> a + b + "\n"));
         }
-        return state.append(run("ipset", "save").output()).toString();
+        // The nftables tables (their names: an inet table of ours must be gone, counters make no difference).
+        return state.append(run("ipset", "save").output()).append(run("nft", "list", "tables").output()).toString();
     }
 
     /** One ping (IPv4 or IPv6), one second at most: whether an answer came back. */

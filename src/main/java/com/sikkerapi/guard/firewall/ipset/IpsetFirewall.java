@@ -1,34 +1,45 @@
 package com.sikkerapi.guard.firewall.ipset;
 
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.Firewall;
 import com.sikkerapi.guard.firewall.FirewallException;
+import com.sikkerapi.guard.firewall.LiveList;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.CidrWriter;
-import com.sikkerapi.guard.net.Ipv4RangeSet;
-import com.sikkerapi.guard.net.Ipv6RangeSet;
-import java.util.List;
+import com.sikkerapi.guard.net.Cidrs;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
- * ipset {@code hash:net} sets (one per family) and a chain of our own (its rules: RuleSpecs), entered by exactly one
+ * ipset {@code hash:net} sets (one per family) and a chain of our own ({@link IptablesRules}), entered by exactly one
  * jump rule that matches the set, in raw PREROUTING (before conntrack and kube-proxy's DNAT, so NodePorts, hostPorts
- * and pods are covered) or filter INPUT (host processes only). A new list is loaded into a fresh set sized for it and swapped with the live one in
- * the same {@code ipset restore} process: the kernel switches between two complete lists, never through a partial
- * one, and a failure before the swap leaves the live set as it was.
+ * and pods are covered) or filter INPUT (host processes only). A new list is loaded into a fresh set sized for it and
+ * swapped with the live one in the same {@code ipset restore} process: the kernel switches between two complete
+ * lists, never through a partial one, and a failure before the swap leaves the live set as it was. A small change to
+ * the list in place goes in as {@code add} lines, then {@code del} lines, in one {@code ipset restore}: an address
+ * both lists hold is in the set throughout (under its new CIDR before its old one goes).
  */
 public final class IpsetFirewall implements Firewall {
+    private static final Logger LOG = Logger.getLogger(IpsetFirewall.class);
     /** ipset's own default; a larger list needs a larger maxelem, or restore stops half-way with "Hash is full". */
     static final long DEFAULT_MAXELEM = 65_536;
 
     private final Commands commands;
     private final Naming names;
-    private final IptablesFlavour flavour;
     private final CreatedTables createdTables;
+    private final IptablesRules rules;
     private final long maxelemOverride;
-    private final RuleSpecs specs;
-    private Applied verified;
+    /** What this agent's last successful apply left, and the list it came from; null until then. */
+    private LiveList live;
+    private AddressSet liveList;
+    private EnforcementSpec liveEnforcement;
+    /** The live sets' maxelem (IPv4, IPv6) as this agent created them: an incremental update stays within it. */
+    private final long[] capacity = new long[2];
 
     /** @param stateDir where to remember the nf_tables tables this blocklist created (kept across restarts) */
     public IpsetFirewall(Commands commands, Naming names, IptablesFlavour flavour, java.nio.file.Path stateDir) {
@@ -40,10 +51,9 @@ public final class IpsetFirewall implements Firewall {
             long maxelemOverride) {
         this.commands = commands;
         this.names = names;
-        this.flavour = flavour;
         this.createdTables = new CreatedTables(commands, stateDir.resolve("created-tables"));
+        this.rules = new IptablesRules(commands, names, flavour, createdTables);
         this.maxelemOverride = maxelemOverride;
-        this.specs = new RuleSpecs(names);
     }
 
     public Naming names() {
@@ -51,67 +61,86 @@ public final class IpsetFirewall implements Firewall {
     }
 
     @Override
-    public void apply(AddressSet list, EnforcementSpec enforcement) {
-        if (verified == null) {
-            applyChecked(list, enforcement, null);
-            return;
+    public Change apply(AddressSet list, EnforcementSpec enforcement) {
+        LiveList next = LiveList.of(list, enforcement);
+        Cidrs.Difference difference = live == null ? null
+                : live.incrementalTo(next, LiveList.incrementalPercent(enforcement));
+        if (difference != null && fits(next) && samePrefixLengths(next) && drift().isEmpty()) {
+            try {
+                update(difference);
+                remember(next, list, enforcement);
+                return new Change(true, difference.removed().size(), difference.added().size());
+            } catch (FirewallException e) {
+                LOG.warnf("The incremental update failed (%s); loading the whole list", e.getMessage());
+            }
         }
-        try {
-            applyChecked(list, enforcement, verified);
-        } catch (FirewallException e) {
-            // Something changed under us (an admin destroyed a set, a firewall reload): look at everything again.
-            verified = null;
-            applyChecked(list, enforcement, null);
-        }
+        live = null;
+        load(next, enforcement);
+        remember(next, list, enforcement);
+        return Change.full(next.entries().size());
+    }
+
+    private void remember(LiveList next, AddressSet list, EnforcementSpec enforcement) {
+        live = next;
+        liveList = list;
+        liveEnforcement = enforcement;
+    }
+
+    /** Whether the new list stays within the live sets' maxelem (beyond it the kernel stops the restore half-way). */
+    private boolean fits(LiveList next) {
+        return next.entries().sizeV4() <= capacity[0] && (!next.ipv6() || next.entries().sizeV6() <= capacity[1]);
     }
 
     /**
-     * @param known what the last apply of this agent left, so that steady-state cycles skip the checks whose answer
-     *        cannot have changed (the set listing, the other hook's table, an empty IPv6 load); null checks all,
-     *        as an agent adopting what a predecessor left must
+     * Whether each family's set keeps the prefix lengths it has. A hash:net set keeps a sorted array of the prefix
+     * lengths it holds, and a lookup walks it without a lock; an add of a new length or a delete of a length's last
+     * entry shifts it under a concurrent lookup, which can then miss a length: under a flood, one packet of an
+     * address that stayed listed (its /32 replaced by a /30) passed such an update. A change of lengths is swapped
+     * in whole, as the kernel swaps two complete sets.
      */
-    private void applyChecked(AddressSet list, EnforcementSpec enforcement, Applied known) {
-        verified = null;
-        boolean ipv6 = Boolean.TRUE.equals(enforcement.getIpv6());
-        boolean prerouting = enforcement.getHook() != EnforcementSpec.Hook.INPUT;
-        java.util.Set<String> sets = known != null ? known.sets()
-                : java.util.Set.copyOf(commands.run("ipset", "list", "-n").check().output().lines().toList());
-        load(sets, false, list.v4().cidrCount(), out -> CidrWriter.write(new AddressSet(list.v4(), Ipv6RangeSet.EMPTY),
-                out, add(names.next4())));
-        int v6Count = list.v6().cidrCount();
-        boolean v6Unchanged = known != null && known.ipv6() && known.v6Count() == 0 && v6Count == 0;
-        if (ipv6 && !v6Unchanged) {
-            load(sets, true, v6Count, out -> CidrWriter.write(new AddressSet(Ipv4RangeSet.EMPTY, list.v6()), out,
-                    add(names.next6())));
+    private boolean samePrefixLengths(LiveList next) {
+        return live.entries().prefixLengths(false).equals(next.entries().prefixLengths(false))
+                && live.entries().prefixLengths(true).equals(next.entries().prefixLengths(true));
+    }
+
+    /** The additions first, then the deletions, in one restore: a listed address is never out of the set. */
+    private void update(Cidrs.Difference difference) {
+        Commands.Result result = commands.run(out -> {
+            CidrWriter.write(difference.added().family(false), out, line("add", names.live4()));
+            CidrWriter.write(difference.added().family(true), out, line("add", names.live6()));
+            CidrWriter.write(difference.removed().family(false), out, line("del", names.live4()));
+            CidrWriter.write(difference.removed().family(true), out, line("del", names.live6()));
+        }, "ipset", "restore");
+        if (!result.ok()) {
+            throw new FirewallException("ipset restore of the difference failed: " + result.output().strip());
         }
-        boolean sameHook = known != null && known.prerouting() == prerouting && known.ipv6() == ipv6;
+    }
+
+    /** Everything anew: each family's set loaded and swapped, then the rules of both hooks as the spec wants them. */
+    private void load(LiveList next, EnforcementSpec enforcement) {
+        Set<String> sets = Set.copyOf(commands.run("ipset", "list", "-n").check().output().lines().toList());
+        capacity[0] = loadSet(sets, false, next.entries().family(false));
+        if (next.ipv6()) {
+            capacity[1] = loadSet(sets, true, next.entries().family(true));
+        }
         for (boolean v6 : new boolean[] {false, true}) {
-            if (v6 && !ipv6) {
-                if (!sameHook) {
-                    removeRules(true, true);
-                    removeRules(true, false);
-                    destroySets(true);
-                }
+            if (v6 && !next.ipv6()) {
+                rules.remove(true, true);
+                rules.remove(true, false);
+                destroySets(true);
                 continue;
             }
-            // The jump is checked every time (a flushed chain is repaired); the other hook only when it may hold ours.
-            ensureRules(v6, prerouting, enforcement.getBlockedLog());
-            if (!sameHook) {
-                removeRules(v6, !prerouting);
-            }
+            rules.ensure(v6, next.prerouting(), next.log());
+            rules.remove(v6, !next.prerouting());
         }
-        verified = new Applied(prerouting, ipv6, v6Count, ipv6 ? java.util.Set.of(names.live4(), names.live6())
-                : java.util.Set.of(names.live4()));
     }
 
-    /** What this agent's last successful apply left in the kernel. */
-    private record Applied(boolean prerouting, boolean ipv6, int v6Count, java.util.Set<String> sets) {
-    }
-
-    private void load(java.util.Set<String> sets, boolean v6, int count, Commands.Input entries) {
+    /** @return the maxelem of the set now live */
+    private long loadSet(Set<String> sets, boolean v6, Cidrs entries) {
         String live = v6 ? names.live6() : names.live4();
         String next = v6 ? names.next6() : names.next4();
         String family = v6 ? "inet6" : "inet";
+        int count = entries.size();
         if (!sets.contains(live)) {
             commands.run("ipset", "create", live, "hash:net", "family", family).check();
         }
@@ -124,7 +153,7 @@ public final class IpsetFirewall implements Firewall {
                 + maxelem + "\n";
         Commands.Result result = commands.run(out -> {
             out.write(header.getBytes(StandardCharsets.US_ASCII));
-            entries.writeTo(out);
+            CidrWriter.write(entries, out, line("add", next));
             out.write(("swap " + next + " " + live + "\ndestroy " + next + "\n").getBytes(StandardCharsets.US_ASCII));
         }, "ipset", "restore");
         if (!result.ok()) {
@@ -132,87 +161,64 @@ public final class IpsetFirewall implements Firewall {
             throw new FirewallException("loading " + count + " entries into " + live + " failed, the live set is "
                     + "unchanged: " + result.output().strip());
         }
+        return maxelem;
     }
 
-    private static byte[] add(String set) {
-        return ("add " + set + " ").getBytes(StandardCharsets.US_ASCII);
+    private static byte[] line(String command, String set) {
+        return (command + " " + set + " ").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void ensureRules(boolean v6, boolean prerouting, EnforcementSpec.BlockedLog log) {
-        String table = prerouting ? "raw" : "filter";
-        String hook = prerouting ? "PREROUTING" : "INPUT";
-        String live = v6 ? names.live6() : names.live4();
-        // One listing of the table tells what exists; commands run only for what is missing.
-        List<String> rules = iptables(v6, "-t", table, "-S").check().output().lines().toList();
-        if (!rules.contains("-N " + names.chain())) {
-            if (flavour == IptablesFlavour.NFT) {
-                createdTables.noteBeforeCreating(v6 ? "ip6" : "ip", table);
+    @Override
+    public boolean adopt(AddressSet list, EnforcementSpec enforcement) {
+        LiveList candidate = LiveList.of(list, enforcement);
+        capacity[0] = header(names.live4())[1];
+        capacity[1] = header(names.live6())[1];
+        remember(candidate, list, enforcement);
+        if (drift().isEmpty()) {
+            return true;
+        }
+        live = null;
+        return false;
+    }
+
+    @Override
+    public List<String> repair() {
+        List<String> drift = drift();
+        if (!drift.isEmpty()) {
+            AddressSet list = liveList;
+            EnforcementSpec enforcement = liveEnforcement;
+            live = null;
+            LiveList again = LiveList.of(list, enforcement);
+            load(again, enforcement);
+            remember(again, list, enforcement);
+        }
+        return drift;
+    }
+
+    /**
+     * What of the last apply is no longer as it left it: each live set's existence and entry count ({@code ipset
+     * list -t}, no entries listed) and each family's rules (one {@code iptables -S} of the table).
+     */
+    private List<String> drift() {
+        LiveList applied = live;
+        if (applied == null) {
+            return List.of();
+        }
+        List<String> drift = new ArrayList<>();
+        for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
+            String set = v6 ? names.live6() : names.live4();
+            long expected = v6 ? applied.entries().sizeV6() : applied.entries().sizeV4();
+            long actual = entries(set);
+            if (actual != expected) {
+                drift.add(actual < 0 ? "the set " + set + " is missing"
+                        : "the set " + set + " holds " + actual + " entries instead of " + expected);
             }
-            iptables(v6, "-t", table, "-N", names.chain()).check();
+            Commands.Result listing = rules.listing(v6, applied.prerouting());
+            drift.addAll(listing.ok() ? rules.differences(listing.output().lines().toList(), v6, applied.prerouting(),
+                    applied.log()) : List.of("the " + IptablesRules.table(applied.prerouting()) + " table cannot be "
+                            + "listed: " + listing.output().strip()));
         }
-        // The chain's rules in order: each missing one is inserted at its place, then what an older configuration
-        // left is deleted from the end, so the DROP rule is in the chain at every moment.
-        List<String[]> desired = specs.chain(live, log == null ? EnforcementSpec.BlockedLog.NFLOG : log);
-        List<String> actual = new java.util.ArrayList<>(rules.stream()
-                .filter(l -> l.startsWith("-A " + names.chain() + " ")).toList());
-        for (int i = 0; i < desired.size(); i++) {
-            String want = "-A " + names.chain() + " " + RuleSpecs.render(desired.get(i));
-            if (i < actual.size() && actual.get(i).equals(want)) {
-                continue;
-            }
-            iptables(v6, RuleSpecs.concat(new String[] {"-t", table, "-I", names.chain(), Integer.toString(i + 1)},
-                    desired.get(i))).check();
-            actual.add(i, want);
-        }
-        for (int n = actual.size(); n > desired.size(); n--) {
-            iptables(v6, "-t", table, "-D", names.chain(), Integer.toString(n)).check();
-        }
-        // Exactly one jump, in its current form; any other (a second one left by an agent killed between two
-        // steps, an older form) goes only once the right one is in place, so blocking never pauses.
-        String[] jump = specs.jump(live);
-        String wanted = "-A " + hook + " " + RuleSpecs.render(jump);
-        List<String> jumps = jumps(rules, hook);
-        boolean present = jumps.contains(wanted);
-        if (!present) {
-            iptables(v6, RuleSpecs.concat(new String[] {"-t", table, "-I", hook, "1"}, jump)).check();
-        }
-        boolean kept = false;
-        for (String line : jumps) {
-            if (present && !kept && line.equals(wanted)) {
-                kept = true;
-                continue;
-            }
-            deleteRule(v6, table, hook, line);
-        }
-    }
-
-    private List<String> jumps(List<String> rules, String hook) {
-        return rules.stream().filter(l -> l.startsWith("-A " + hook + " ") && l.endsWith("-j " + names.chain()))
-                .toList();
-    }
-
-    /** Deletes a rule by the specification `iptables -S` printed for it. */
-    private void deleteRule(boolean v6, String table, String hook, String printed) {
-        List<String> args = new java.util.ArrayList<>(List.of("-t", table, "-D", hook));
-        args.addAll(RuleSpecs.unquote(printed.substring(("-A " + hook + " ").length())));
-        iptables(v6, args.toArray(String[]::new)).check();
-    }
-
-    private void removeRules(boolean v6, boolean prerouting) {
-        String table = prerouting ? "raw" : "filter";
-        String hook = prerouting ? "PREROUTING" : "INPUT";
-        Commands.Result listing = iptables(v6, "-t", table, "-S");
-        if (!listing.ok() || !listing.output().contains(names.chain())) {
-            return; // nothing of ours in this table (the usual case for the hook not in use)
-        }
-        List<String> rules = listing.output().lines().toList();
-        for (String jump : jumps(rules, hook)) {
-            deleteRule(v6, table, hook, jump);
-        }
-        if (rules.contains("-N " + names.chain())) {
-            iptables(v6, "-t", table, "-F", names.chain()).check();
-            iptables(v6, "-t", table, "-X", names.chain()).check();
-        }
+        return drift;
     }
 
     private void destroySets(boolean v6) {
@@ -236,47 +242,52 @@ public final class IpsetFirewall implements Firewall {
 
     @Override
     public long droppedPackets() {
-        Applied applied = verified;
+        LiveList applied = live;
         if (applied == null) {
             return -1;
         }
         long total = 0;
         for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
-            // -L -v -x: exact counters; the DROP rule's first column is its packet count.
-            Commands.Result listing = iptables(v6, "-t", applied.prerouting() ? "raw" : "filter", "-L", names.chain(),
-                    "-v", "-x", "-n");
-            if (!listing.ok()) {
+            long dropped = rules.dropped(v6, applied.prerouting());
+            if (dropped < 0) {
                 return -1;
             }
-            total += listing.output().lines().map(String::strip).filter(l -> l.matches("\\d+\\s+\\d+\\s+DROP\\s.*"))
-                    .mapToLong(l -> Long.parseLong(l.split("\\s+")[0])).sum();
+            total += dropped;
         }
         return total;
     }
 
     private long entries(String set) {
+        return header(set)[0];
+    }
+
+    /** A set's entry count and maxelem from {@code ipset list -t} (no entries listed); -1 each when it is absent. */
+    private long[] header(String set) {
         Commands.Result result = commands.run("ipset", "list", "-t", set);
+        long[] header = {-1, -1};
         if (!result.ok()) {
-            return -1;
+            return header;
         }
-        return result.output().lines().filter(l -> l.startsWith("Number of entries:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).findFirst().orElse(-1);
+        for (String line : result.output().lines().toList()) {
+            if (line.startsWith("Number of entries:")) {
+                header[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            } else if (line.startsWith("Header:") && line.contains(" maxelem ")) {
+                header[1] = Long.parseLong(line.substring(line.indexOf(" maxelem ") + 9).strip().split(" ")[0]);
+            }
+        }
+        return header;
     }
 
     @Override
     public void remove() {
-        verified = null;
+        live = null;
         // Rules first: a set that a rule still references cannot be destroyed.
         for (boolean v6 : new boolean[] {false, true}) {
-            removeRules(v6, true);
-            removeRules(v6, false);
+            rules.remove(v6, true);
+            rules.remove(v6, false);
         }
         destroySets(false);
         destroySets(true);
         createdTables.deleteIfEmpty();
-    }
-
-    private Commands.Result iptables(boolean v6, String... args) {
-        return commands.run(RuleSpecs.concat(new String[] {flavour.binary(v6), "-w", "10"}, args));
     }
 }

@@ -12,6 +12,11 @@ public enum IptablesFlavour {
     NFT("iptables-nft", "ip6tables-nft", "iptables-nft-save"),
     LEGACY("iptables-legacy", "ip6tables-legacy", "iptables-legacy-save");
 
+    /** The binary that takes a whole table's changes as one commit (iptables-nft-restore and the like). */
+    public String restore(boolean ipv6) {
+        return binary(ipv6) + "-restore";
+    }
+
     private final String v4;
     private final String v6;
     private final String save;

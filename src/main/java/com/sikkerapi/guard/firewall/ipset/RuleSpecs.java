@@ -1,7 +1,7 @@
 package com.sikkerapi.guard.firewall.ipset;
 
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.api.EnforcementSpec;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -47,27 +47,6 @@ final class RuleSpecs {
     /** A rule's arguments as `iptables -S` prints them: an argument with a space is quoted. */
     static String render(String[] args) {
         return Arrays.stream(args).map(a -> a.contains(" ") ? "\"" + a + "\"" : a).collect(Collectors.joining(" "));
-    }
-
-    /** The arguments of a rule as `iptables -S` printed it (without "-A CHAIN"): quotes taken off again. */
-    static List<String> unquote(String printed) {
-        List<String> args = new ArrayList<>();
-        StringBuilder quoted = null;
-        for (String word : printed.split(" ")) {
-            if (quoted != null) {
-                quoted.append(' ').append(word);
-                if (word.endsWith("\"")) {
-                    args.add(quoted.substring(1, quoted.length() - 1));
-                    quoted = null;
-                }
-            } else if (word.startsWith("\"") && !(word.length() > 1 && word.endsWith("\""))) {
-                quoted = new StringBuilder(word);
-            } else {
-                args.add(word.length() > 1 && word.startsWith("\"") && word.endsWith("\"")
-                        ? word.substring(1, word.length() - 1) : word);
-            }
-        }
-        return args;
     }
 
     static String[] concat(String[] head, String... tail) {

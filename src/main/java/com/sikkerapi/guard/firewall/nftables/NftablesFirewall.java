@@ -6,31 +6,42 @@ import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.Firewall;
 import com.sikkerapi.guard.firewall.FirewallException;
-import com.sikkerapi.guard.firewall.ipset.Naming;
+import com.sikkerapi.guard.firewall.LiveList;
+import com.sikkerapi.guard.firewall.Naming;
 import com.sikkerapi.guard.net.AddressSet;
-import com.sikkerapi.guard.net.Ipv6RangeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.sikkerapi.guard.net.Cidrs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * The native nftables backend: one table of this blocklist's own in the {@code inet} family, with an interval set per
- * family, named DROP counters and one base chain, at raw priority on prerouting or at filter priority on input (the
- * enforcement hook). Every apply is one {@code nft -f} transaction ({@link NftScript}): the kernel takes all of it or
+ * The native nftables backend: one table of this blocklist's own in the {@code inet} family, with a host set and a
+ * network set per family, named DROP counters and one base chain, at raw priority on prerouting or at filter priority
+ * on input (the enforcement hook). Every apply is one {@code nft -f} transaction ({@link NftScript}): the kernel takes all of it or
  * none, so packets meet the old list or the new one, a hook change moves the chain without a gap, and a failure
- * leaves everything as it was. The counters are named objects, so they survive the rule rewrites; removal deletes the
- * table, which holds nothing else.
+ * leaves everything as it was. A small change to the list in place is one transaction of element deletions and
+ * additions. The counters are named objects, so they survive the rule rewrites; removal deletes the table, which
+ * holds nothing else.
  */
 public final class NftablesFirewall implements Firewall {
-    private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
-
+    private static final Logger LOG = Logger.getLogger(NftablesFirewall.class);
     private final Commands commands;
     private final Naming names;
     private final String table;
+    private final NftScript script;
+    private final NftDriftCheck check;
+    /** What this agent's last successful transaction left; null until then. */
+    private LiveList live;
+    /** The slot ('a' or 'b') whose sets the rules match; null until known. */
+    private Character slot;
 
     public NftablesFirewall(Commands commands, Naming names) {
         this.commands = commands;
         this.names = names;
         this.table = names.nftTable();
+        this.script = new NftScript(table, names);
+        this.check = new NftDriftCheck(commands, table);
     }
 
     public Naming names() {
@@ -38,26 +49,108 @@ public final class NftablesFirewall implements Firewall {
     }
 
     @Override
-    public void apply(AddressSet list, EnforcementSpec enforcement) {
-        boolean ipv6 = Boolean.TRUE.equals(enforcement.getIpv6());
-        AddressSet enforced = ipv6 ? list : new AddressSet(list.v4(), Ipv6RangeSet.EMPTY);
-        NftScript script = new NftScript(table, names, enforcement.getHook() != EnforcementSpec.Hook.INPUT, ipv6,
-                enforcement.getBlockedLog() == null ? EnforcementSpec.BlockedLog.NFLOG : enforcement.getBlockedLog());
-        Commands.Result result = commands.run(out -> script.write(enforced, out), "nft", "-f", "-");
-        if (!result.ok()) {
-            throw new FirewallException("the nft transaction of " + list.cidrCountV4() + " IPv4 and "
-                    + enforced.cidrCountV6() + " IPv6 entries failed, nothing changed: " + result.output().strip());
+    public Change apply(AddressSet list, EnforcementSpec enforcement) {
+        LiveList next = LiveList.of(list, enforcement);
+        Cidrs.Difference difference = live == null ? null
+                : live.incrementalTo(next, LiveList.incrementalPercent(enforcement));
+        if (difference != null && check.drift(live, slot).isEmpty()) {
+            LiveList from = live;
+            char in = slot;
+            Commands.Result result = nft(out -> script.additions(difference, from, next, in, out));
+            if (result.ok()) {
+                result = nft(out -> script.deletions(difference, next, in, out));
+            }
+            if (result.ok()) {
+                live = next;
+                return new Change(true, difference.removed().size(), difference.added().size());
+            }
+            LOG.warnf("The incremental transaction failed (%s); loading the whole list", result.output().strip());
         }
+        live = null;
+        load(next);
+        return Change.full(next.entries().size());
+    }
+
+    /** The whole list into the other slot's sets, then the rules switched to them (see NftScript). */
+    private void load(LiveList next) {
+        char target = slot != null ? NftScript.other(slot)
+                : liveSlot().map(NftScript::other).orElse('a');
+        Commands.Result result = nft(out -> script.fill(next, target, out));
+        if (result.ok()) {
+            result = nft(out -> script.switchTo(next, target, out));
+        }
+        if (!result.ok()) {
+            throw new FirewallException("the nft transactions of " + next.entries().sizeV4() + " IPv4 and "
+                    + next.entries().sizeV6() + " IPv6 entries failed, the rules are as they were: "
+                    + result.output().strip());
+        }
+        slot = target;
+        live = next;
+    }
+
+    private Commands.Result nft(Commands.Input input) {
+        return commands.run(input, "nft", "-f", "-");
+    }
+
+    /**
+     * The slot whose sets exist, from a listing nft answers without reading elements; empty when neither's or both
+     * slots' do (an agent stopped between a fill and its switch: either may be live, and a fill of either is safe,
+     * being one transaction that flushes and refills its sets).
+     */
+    private Optional<Character> liveSlot() {
+        List<String> sets = check.sets();
+        boolean a = sets.contains(NftScript.set(false, true, 'a'));
+        boolean b = sets.contains(NftScript.set(false, true, 'b'));
+        return a == b ? Optional.empty() : Optional.of(a ? 'a' : 'b');
     }
 
     @Override
+    public boolean adopt(AddressSet list, EnforcementSpec enforcement) {
+        slot = liveSlot().orElse(null);
+        if (slot == null) {
+            return false;
+        }
+        live = LiveList.of(list, enforcement);
+        if (check.drift(live, slot).isEmpty()) {
+            return true;
+        }
+        live = null;
+        return false;
+    }
+
+    @Override
+    public List<String> repair() {
+        List<String> drift = check.drift(live, slot);
+        if (!drift.isEmpty()) {
+            LiveList again = live;
+            live = null;
+            load(again);
+        }
+        return drift;
+    }
+
+    /**
+     * Whether the table has a chain or a set, from the two listings nft answers without reading elements (listing
+     * the tables, or the table, reads every element of every set: 19 s with a million).
+     */
+    @Override
     public boolean exists() {
-        return commands.run("nft", "list", "table", "inet", table).ok();
+        return !check.chains().isEmpty() || !check.sets().isEmpty();
     }
 
     @Override
     public long[] liveEntries() {
-        return new long[] {elements(NftScript.SET4), elements(NftScript.SET6)};
+        long[] entries = {-1, -1};
+        Character in = slot != null ? slot : liveSlot().orElse(null);
+        if (in == null) {
+            return entries;
+        }
+        for (boolean v6 : new boolean[] {false, true}) {
+            long hosts = elements(NftScript.set(v6, true, in));
+            long networks = elements(NftScript.set(v6, false, in));
+            entries[v6 ? 1 : 0] = hosts < 0 || networks < 0 ? -1 : hosts + networks;
+        }
+        return entries;
     }
 
     /** Elements of one set as nft lists them (a CIDR or a range each), -1 when the set is absent. */
@@ -74,22 +167,32 @@ public final class NftablesFirewall implements Firewall {
         return -1;
     }
 
+    /**
+     * Both named counters, from one terse listing of the table; -1 (unknown) above {@link #NftDriftCheck.LISTING_LIMIT} entries,
+     * where that listing would cost seconds at every report.
+     */
     @Override
     public long droppedPackets() {
-        long total = 0;
-        for (String counter : new String[] {NftScript.DROPPED4, NftScript.DROPPED6}) {
-            Commands.Result listing = commands.run("nft", "list", "counter", "inet", table, counter);
-            Matcher packets = PACKETS.matcher(listing.output());
-            if (!listing.ok() || !packets.find()) {
-                return -1;
-            }
-            total += Long.parseLong(packets.group(1));
+        LiveList applied = live;
+        if (applied != null && applied.entries().size() > NftDriftCheck.LISTING_LIMIT) {
+            return -1;
         }
-        return total;
+        long total = 0;
+        int counters = 0;
+        for (JsonNode item : check.terse()) {
+            String name = item.path("counter").path("name").asText();
+            if (name.equals(NftScript.DROPPED4) || name.equals(NftScript.DROPPED6)) {
+                total += item.path("counter").path("packets").asLong();
+                counters++;
+            }
+        }
+        return counters == 2 ? total : -1;
     }
 
     @Override
     public void remove() {
+        live = null;
+        slot = null;
         if (exists()) {
             commands.run("nft", "delete", "table", "inet", table).check();
         }

@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.firewall.ipset;
 
 import com.sikkerapi.guard.firewall.Commands;
+import com.sikkerapi.guard.firewall.Naming;
 
 /** Reaches the package-private constructor that fixes maxelem, so a test can make a load fail on purpose. */
 public final class IpsetFirewallForTestsAccess {

@@ -1,4 +1,4 @@
-package com.sikkerapi.guard.firewall.ipset;
+package com.sikkerapi.guard.firewall;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +15,7 @@ public record Naming(String live4, String live6, String next4, String next6, Str
         String logPrefix, int nflogGroup) {
     public static final String SET_PREFIX = "sg-";
     public static final String CHAIN_PREFIX = "SIKKERGUARD-";
+    public static final String NFT_TABLE_PREFIX = "sikkerguard_";
     /** NFLOG groups from here up; 0 and the low ones are what other tools (ulogd's examples, Suricata) use. */
     static final int NFLOG_GROUP_BASE = 10_000;
 
@@ -27,7 +28,7 @@ public record Naming(String live4, String live6, String next4, String next6, Str
 
     /** The nftables backend's table (inet family): the same hash under a name nft takes. */
     public String nftTable() {
-        return "sikkerguard_" + chain.substring(CHAIN_PREFIX.length());
+        return NFT_TABLE_PREFIX + chain.substring(CHAIN_PREFIX.length());
     }
 
     private static String hash(String text) {

@@ -1,0 +1,198 @@
+package com.sikkerapi.guard.net;
+
+import java.util.Arrays;
+
+/**
+ * A list of CIDRs in primitive storage, ascending per family: the entries a backend holds for a list (each range of
+ * the list as its minimal CIDR decomposition, as {@link Ipv4RangeSet#forEachCidr} gives them), or a part of them.
+ * IPv4 CIDRs are packed as {@code address << 6 | prefix}, so that comparing two packed values orders them by address,
+ * then prefix; IPv6 CIDRs take three longs (high, low, prefix).
+ */
+public final class Cidrs {
+    private static final int V6 = 3;
+
+    private long[] v4 = new long[16];
+    private int v4Size;
+    private long[] v6 = new long[V6 * 4];
+    private int v6Size;
+
+    /** The entries of {@code list}. */
+    public static Cidrs of(AddressSet list) {
+        Cidrs cidrs = new Cidrs();
+        list.v4().forEachCidr(cidrs::addV4);
+        list.v6().forEachCidr(cidrs::addV6);
+        return cidrs;
+    }
+
+    void addV4(long address, int prefix) {
+        if (v4Size == v4.length) {
+            v4 = Arrays.copyOf(v4, v4.length * 2);
+        }
+        v4[v4Size++] = address << 6 | prefix;
+    }
+
+    void addV6(long hi, long lo, int prefix) {
+        if (V6 * v6Size == v6.length) {
+            v6 = Arrays.copyOf(v6, v6.length * 2);
+        }
+        int at = V6 * v6Size++;
+        v6[at] = hi;
+        v6[at + 1] = lo;
+        v6[at + 2] = prefix;
+    }
+
+    public int sizeV4() {
+        return v4Size;
+    }
+
+    public int sizeV6() {
+        return v6Size;
+    }
+
+    public int size() {
+        return v4Size + v6Size;
+    }
+
+    public void forEachV4(Ipv4RangeSet.CidrSink sink) {
+        for (int i = 0; i < v4Size; i++) {
+            sink.cidr(v4[i] >>> 6, (int) (v4[i] & 63));
+        }
+    }
+
+    public void forEachV6(Ipv6RangeSet.CidrSink sink) {
+        for (int i = 0; i < v6Size; i++) {
+            sink.cidr(v6[V6 * i], v6[V6 * i + 1], (int) v6[V6 * i + 2]);
+        }
+    }
+
+    /**
+     * The first address of the first, middle and last entry of one family (none when it has no entry): what a cheap
+     * check looks up to tell a set that was flushed from one that holds its list.
+     */
+    public java.util.List<String> samples(boolean ipv6) {
+        int size = ipv6 ? v6Size : v4Size;
+        java.util.List<String> samples = new java.util.ArrayList<>();
+        for (int i : size == 0 ? new int[0] : new int[] {0, size / 2, size - 1}) {
+            StringBuilder text = new StringBuilder();
+            if (ipv6) {
+                IpFormat.appendIpv6(text, v6[V6 * i], v6[V6 * i + 1]);
+            } else {
+                IpFormat.appendIpv4(text, v4[i] >>> 6);
+            }
+            if (!samples.contains(text.toString())) {
+                samples.add(text.toString());
+            }
+        }
+        return samples;
+    }
+
+    /** The single addresses only (a /32 or /128 each), or with {@code hosts} false the networks only. */
+    public Cidrs hosts(boolean hosts) {
+        Cidrs only = new Cidrs();
+        for (int i = 0; i < v4Size; i++) {
+            if (((v4[i] & 63) == 32) == hosts) {
+                only.addV4(v4[i] >>> 6, (int) (v4[i] & 63));
+            }
+        }
+        for (int i = 0; i < v6Size; i++) {
+            if ((v6[V6 * i + 2] == 128) == hosts) {
+                only.addV6(v6[V6 * i], v6[V6 * i + 1], (int) v6[V6 * i + 2]);
+            }
+        }
+        return only;
+    }
+
+    /** The prefix lengths these entries of one family have. */
+    public java.util.BitSet prefixLengths(boolean ipv6) {
+        java.util.BitSet lengths = new java.util.BitSet(129);
+        if (ipv6) {
+            for (int i = 0; i < v6Size; i++) {
+                lengths.set((int) v6[V6 * i + 2]);
+            }
+        } else {
+            for (int i = 0; i < v4Size; i++) {
+                lengths.set((int) (v4[i] & 63));
+            }
+        }
+        return lengths;
+    }
+
+    /** The addresses these entries cover, as range sets (overlapping entries merge). */
+    public AddressSet ranges() {
+        Ipv4RangeSet.Builder four = new Ipv4RangeSet.Builder();
+        Ipv6RangeSet.Builder six = new Ipv6RangeSet.Builder();
+        forEachV4(four::addCidr);
+        forEachV6(six::addCidr);
+        return new AddressSet(four.build(), six.build());
+    }
+
+    /** Only the IPv4 or only the IPv6 entries (a backend's set holds one family). */
+    public Cidrs family(boolean ipv6) {
+        Cidrs only = new Cidrs();
+        if (ipv6) {
+            only.v6 = v6;
+            only.v6Size = v6Size;
+        } else {
+            only.v4 = v4;
+            only.v4Size = v4Size;
+        }
+        return only;
+    }
+
+    /** What turns one list's entries into another's: the entries to delete and those to add. */
+    public record Difference(Cidrs removed, Cidrs added) {
+        public int changes() {
+            return removed.size() + added.size();
+        }
+    }
+
+    /**
+     * The entries of {@code from} that {@code to} has not (to delete) and those of {@code to} that {@code from} has
+     * not (to add): one merge of the two ascending lists. An address listed in both lists under other CIDRs (a range
+     * that grew) shows as a CIDR deleted and others added.
+     */
+    public static Difference difference(Cidrs from, Cidrs to) {
+        Cidrs removed = new Cidrs();
+        Cidrs added = new Cidrs();
+        int i = 0;
+        int j = 0;
+        while (i < from.v4Size || j < to.v4Size) {
+            long a = i < from.v4Size ? from.v4[i] : Long.MAX_VALUE;
+            long b = j < to.v4Size ? to.v4[j] : Long.MAX_VALUE;
+            if (a == b) {
+                i++;
+                j++;
+            } else if (a < b) {
+                removed.addV4(a >>> 6, (int) (a & 63));
+                i++;
+            } else {
+                added.addV4(b >>> 6, (int) (b & 63));
+                j++;
+            }
+        }
+        i = 0;
+        j = 0;
+        while (i < from.v6Size || j < to.v6Size) {
+            int order = i == from.v6Size ? 1 : j == to.v6Size ? -1 : compareV6(from.v6, V6 * i, to.v6, V6 * j);
+            if (order == 0) {
+                i++;
+                j++;
+            } else if (order < 0) {
+                removed.addV6(from.v6[V6 * i], from.v6[V6 * i + 1], (int) from.v6[V6 * i + 2]);
+                i++;
+            } else {
+                added.addV6(to.v6[V6 * j], to.v6[V6 * j + 1], (int) to.v6[V6 * j + 2]);
+                j++;
+            }
+        }
+        return new Difference(removed, added);
+    }
+
+    private static int compareV6(long[] a, int i, long[] b, int j) {
+        int order = Long.compareUnsigned(a[i], b[j]);
+        if (order == 0) {
+            order = Long.compareUnsigned(a[i + 1], b[j + 1]);
+        }
+        return order != 0 ? order : Long.compare(a[i + 2], b[j + 2]);
+    }
+}

@@ -1,0 +1,174 @@
+package com.sikkerapi.guard.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sikkerapi.guard.api.EnforcementSpec;
+import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.testing.NetNs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Incremental updates of both backends on the real kernel: over random sequences of lists, the kernel's sets read
+ * back whole equal each list (a property test against the plainest model, the set of addresses the list's entries
+ * cover), and a listed address is never let through while the difference goes in. The seed is printed and can be
+ * given back with {@code -Dsikkerguard.seed=N}. (jqwik, the property-testing library, runs on JUnit Platform 1 and
+ * this project's tests on JUnit 6, so the sequences are drawn from a seeded Random.)
+ */
+@Tag("kernel")
+class IncrementalUpdateKernelTest {
+    @TempDir
+    Path state;
+
+    /** A list as a blocklist's feeds change it: entries come and go, ranges grow and split, now and then a big change. */
+    private static final class Lists {
+        private final Random random;
+        private final TreeSet<String> entries = new TreeSet<>();
+
+        Lists(Random random) {
+            this.random = random;
+            entries.add(Lab.ATTACKER);
+            entries.add(Lab.ATTACKER6);
+            for (int i = 0; i < 400; i++) {
+                entries.add(randomEntry());
+            }
+        }
+
+        private String randomEntry() {
+            if (random.nextInt(4) == 0) {
+                return "2a0f:ff:" + Integer.toHexString(random.nextInt(64)) + "::" + Integer.toHexString(
+                        random.nextInt(4096)) + "/" + (112 + random.nextInt(17));
+            }
+            return "45." + random.nextInt(8) + "." + random.nextInt(256) + "." + random.nextInt(256) + "/"
+                    + (22 + random.nextInt(11));
+        }
+
+        /** The next list: a few percent changed, or (one step in six) most of it. */
+        AddressSet next() {
+            List<String> current = new ArrayList<>(entries);
+            boolean big = random.nextInt(6) == 0;
+            int changes = big ? current.size() / 2 : 1 + random.nextInt(current.size() / 30);
+            for (int i = 0; i < changes; i++) {
+                switch (random.nextInt(4)) {
+                    case 0 -> entries.remove(current.get(random.nextInt(current.size())));
+                    case 1 -> entries.add(randomEntry());
+                    // A range that grows over its neighbours: its CIDRs change while its addresses stay listed.
+                    case 2 -> entries.add("45." + random.nextInt(8) + "." + random.nextInt(256) + ".0/"
+                            + (20 + random.nextInt(3)));
+                    // A hole punched into a range: one CIDR becomes many.
+                    default -> entries.add("!45." + random.nextInt(8) + "." + random.nextInt(256) + "."
+                            + random.nextInt(256));
+                }
+            }
+            entries.remove(Lab.ATTACKER);
+            entries.add(Lab.ATTACKER);
+            return list();
+        }
+
+        AddressSet list() {
+            List<String> listed = entries.stream().filter(e -> !e.startsWith("!")).toList();
+            List<String> holes = entries.stream().filter(e -> e.startsWith("!")).map(e -> e.substring(1))
+                    .filter(e -> !e.equals(Lab.ATTACKER)).toList();
+            return AddressSet.of(listed).except(AddressSet.of(holes));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
+    void overRandomSequencesOfListsTheKernelHoldsExactlyEachList(EnforcementSpec.Backend backend) {
+        long seed = Long.getLong("sikkerguard.seed", System.nanoTime());
+        System.out.printf("incremental updates, %s: seed %d%n", backend, seed);
+        Lists lists = new Lists(new Random(seed));
+        try (Lab lab = new Lab()) {
+            Firewall firewall = KernelSets.firewall(backend, lab, state);
+            EnforcementSpec enforcement = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
+            int incremental = 0;
+            int full = 0;
+            for (int step = 0; step < 30; step++) {
+                AddressSet list = step == 0 ? lists.list() : lists.next();
+                Firewall.Change change = firewall.apply(list, enforcement);
+                if (change.incremental()) {
+                    incremental++;
+                } else {
+                    full++;
+                }
+                String at = "seed " + seed + ", step " + step + " (" + change + ")";
+                assertThat(KernelSets.text(KernelSets.read(backend, lab))).as(at).isEqualTo(KernelSets.text(list));
+                // Exactly the list's entries: no stale entry hidden under a new one that covers it.
+                assertThat(firewall.liveEntries()).as(at).containsExactly(list.cidrCountV4(), list.cidrCountV6());
+            }
+            System.out.printf("  %d incremental, %d full%n", incremental, full);
+            assertThat(incremental).as("small changes go in as differences").isGreaterThanOrEqualTo(10);
+            assertThat(full).as("the first list and big changes are loaded whole").isGreaterThanOrEqualTo(2);
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
+    void aFloodFromAListedAddressGetsNoPacketThroughWhileDifferencesGoIn(EnforcementSpec.Backend backend) {
+        try (Lab lab = new Lab()) {
+            Firewall firewall = KernelSets.firewall(backend, lab, state);
+            EnforcementSpec enforcement = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
+            List<String> filler = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                filler.add("45." + (i >> 7) + "." + (i & 127) * 2 + ".0/24"); // every other /24: none merge
+            }
+            // A /30 and hosts elsewhere, so that each list has the prefix lengths the attacker's entry takes (ipset
+            // swaps a change of lengths in whole, see IpsetFirewall).
+            filler.add("45.250.0.0/30");
+            filler.add("45.251.0.1");
+            AddressSet base = AddressSet.of(filler);
+            firewall.apply(base.union(AddressSet.of(List.of(Lab.ATTACKER))), enforcement);
+            for (String source : new String[] {Lab.ATTACKER, Lab.GOOD}) {
+                lab.node.run("iptables-nft", "-t", "mangle", "-A", "INPUT", "-s", source, "-p", "udp").check();
+            }
+            Process badFlood = lab.attacker.start("timeout", "3", "socat", "-u", "-b", "64", "/dev/zero",
+                    "UDP4-SENDTO:" + Lab.NODE_A + ":9999");
+            Process goodFlood = lab.good.start("timeout", "3", "socat", "-u", "-b", "64", "/dev/zero",
+                    "UDP4-SENDTO:" + Lab.NODE_G + ":9999");
+            NetNs.sleep(500);
+            int incremental = 0;
+            for (int update = 0; update < 20; update++) {
+                // The attacker's entry changes form each time (its host, then the /30 around it): its old CIDR
+                // goes and a new one comes in the same update, and 50 other entries change.
+                String attacker = update % 2 == 0 ? "100.128.1.0/30" : Lab.ATTACKER;
+                List<String> changed = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    changed.add("46." + update + "." + i * 2 + ".0/24");
+                }
+                Firewall.Change change = firewall.apply(base.union(AddressSet.of(changed))
+                        .union(AddressSet.of(List.of(attacker))), enforcement);
+                incremental += change.incremental() ? 1 : 0;
+            }
+            try {
+                badFlood.waitFor();
+                goodFlood.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String counted = lab.node.run("iptables-nft", "-t", "mangle", "-L", "INPUT", "-v", "-n", "-x").output();
+            long fromAttacker = packets(counted, Lab.ATTACKER);
+            long fromGood = packets(counted, Lab.GOOD);
+            System.out.printf("flood, %s: %d incremental updates; %d attacker packets reached the node, %d dropped "
+                    + "by the rule; %d good packets reached it%n", backend, incremental, fromAttacker,
+                    firewall.droppedPackets(), fromGood);
+            assertThat(incremental).isEqualTo(20);
+            assertThat(fromAttacker).isZero();
+            assertThat(firewall.droppedPackets()).isGreaterThan(10_000);
+            assertThat(fromGood).isGreaterThan(10_000);
+        }
+    }
+
+    private static long packets(String listing, String source) {
+        return listing.lines().filter(l -> l.contains(" " + source + " ")).mapToLong(
+                l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
+    }
+}
