@@ -52,17 +52,35 @@ public final class Backends implements Firewall {
     }
 
     private Choice probe() {
-        Commands.Result ipsetProbe = commands.run("ipset", "list", "-n");
+        Commands.Result ipsetProbe = tryRun("ipset", "list", "-n");
         if (ipsetProbe.ok()) {
             return new Choice(EnforcementSpec.Backend.IPSET, "auto: ipset works on this node");
         }
         String why = ipsetProbe.output().strip().lines().findFirst().orElse("exit " + ipsetProbe.exit());
-        if (commands.run("nft", "list", "chains").ok()) { // not "list tables": that reads every element
+        if (tryRun("nft", "list", "chains").ok()) { // not "list tables": that reads every element
             return new Choice(EnforcementSpec.Backend.NFTABLES, "auto: ipset does not work on this node (" + why
                     + "), nftables does");
         }
         return new Choice(EnforcementSpec.Backend.IPSET, "auto: neither ipset (" + why + ") nor nft works on this "
                 + "node; trying ipset");
+    }
+
+    /** A probe's result; a tool that is not installed is a failed run that says so. */
+    private Commands.Result tryRun(String... command) {
+        try {
+            return commands.run(command);
+        } catch (FirewallException e) {
+            return new Commands.Result(List.of(command), 127, e.getMessage());
+        }
+    }
+
+    /** Whether a backend has objects here; one whose tool is not installed has none. */
+    private static boolean present(Firewall firewall) {
+        try {
+            return firewall.exists();
+        } catch (FirewallException e) {
+            return false;
+        }
     }
 
     /** What the last apply did; null before it. */
@@ -89,7 +107,7 @@ public final class Backends implements Firewall {
         Change change = target.apply(list, enforcement);
         if (target != current) {
             Firewall old = other(target);
-            if (old.exists()) {
+            if (present(old)) {
                 LOG.infof("Removing the other backend's sets and rules (%s is in use: %s)", choice.backend(),
                         choice.reason());
                 old.remove();
@@ -103,7 +121,7 @@ public final class Backends implements Firewall {
     @Override
     public boolean adopt(AddressSet list, EnforcementSpec enforcement) {
         Firewall target = backend(enforcement);
-        if (target.adopt(list, enforcement) && !other(target).exists()) {
+        if (target.adopt(list, enforcement) && !present(other(target))) {
             current = target;
             return true;
         }
@@ -117,12 +135,12 @@ public final class Backends implements Firewall {
 
     @Override
     public boolean exists() {
-        return ipset.exists() || nftables.exists();
+        return present(ipset) || present(nftables);
     }
 
     @Override
     public long[] liveEntries() {
-        return (current != null ? current : nftables.exists() ? nftables : ipset).liveEntries();
+        return (current != null ? current : present(nftables) ? nftables : ipset).liveEntries();
     }
 
     @Override
@@ -132,8 +150,15 @@ public final class Backends implements Firewall {
 
     @Override
     public void remove() {
-        ipset.remove();
-        nftables.remove();
+        for (Firewall backend : new Firewall[] {ipset, nftables}) {
+            try {
+                backend.remove();
+            } catch (FirewallException e) {
+                if (present(backend)) {
+                    throw e;
+                } // its tool is not installed: it made nothing here
+            }
+        }
         current = null;
     }
 }

@@ -82,11 +82,12 @@ class AgentProcessKernelTest {
             System.out.println(node.log("first").lines().filter(l -> l.contains("BLOCKED")).findFirst().orElseThrow());
             System.out.println(cluster.server().kubectl("-n", NAMESPACE, "get", "threatblocklistnodes").stdout());
 
-            // SIGKILL, as an OOM kill or a crash: the successor adopts the sets and rules, and adds nothing.
+            // SIGKILL, as an OOM kill or a crash: the successor finds the sets and rules intact and adopts them as
+            // they are (it loads nothing), and adds nothing.
             kill(first, "-KILL");
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).as("blocked while no agent runs").isFalse();
             Process second = start(node, daemonSet, "second");
-            await().atMost(SOON).until(() -> node.log("second").contains("Restored the last good list (2 entries"));
+            await().atMost(SOON).until(() -> node.log("second").contains("Adopted the last good list (2 entries"));
             await().atMost(SOON).ignoreExceptions().until(() -> "Unchanged".equals(report().getSpec().getLastResult()));
             assertThat(jumpRules(node)).hasSize(1);
             assertThat(sets(node)).as("the same sets, no orphan").isEqualTo(sets);
@@ -117,7 +118,7 @@ class AgentProcessKernelTest {
             assertThat(node.log("third")).contains("the rules stay in place");
             assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
             Process fourth = start(node, daemonSet, "fourth");
-            await().atMost(SOON).until(() -> node.log("fourth").contains("Restored the last good list (2 entries"));
+            await().atMost(SOON).until(() -> node.log("fourth").contains("Adopted the last good list (2 entries"));
             assertThat(jumpRules(node)).hasSize(1);
 
             // The blocklist is deleted (this API server runs no garbage collector: the agent asks the API), then

@@ -38,7 +38,11 @@ public enum IptablesFlavour {
     }
 
     private static long rules(Commands commands, IptablesFlavour flavour) {
-        Commands.Result result = commands.run(flavour.save);
-        return result.ok() ? result.output().lines().filter(line -> line.startsWith("-")).count() : -1;
+        try {
+            Commands.Result result = commands.run(flavour.save);
+            return result.ok() ? result.output().lines().filter(line -> line.startsWith("-")).count() : -1;
+        } catch (com.sikkerapi.guard.firewall.FirewallException e) {
+            return -1; // not installed (a host with nftables only)
+        }
     }
 }
