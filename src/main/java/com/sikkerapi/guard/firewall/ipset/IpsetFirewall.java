@@ -34,10 +34,8 @@ public final class IpsetFirewall implements Firewall {
     private final CreatedTables createdTables;
     private final IptablesRules rules;
     private final long maxelemOverride;
-    /** What this agent's last successful apply left, and the list it came from; null until then. */
+    /** What this agent's last successful apply left; null until then. */
     private LiveList live;
-    private AddressSet liveList;
-    private EnforcementSpec liveEnforcement;
     /** The live sets' maxelem (IPv4, IPv6) as this agent created them: an incremental update stays within it. */
     private final long[] capacity = new long[2];
 
@@ -68,22 +66,16 @@ public final class IpsetFirewall implements Firewall {
         if (difference != null && fits(next) && samePrefixLengths(next) && drift().isEmpty()) {
             try {
                 update(difference);
-                remember(next, list, enforcement);
+                live = next;
                 return new Change(true, difference.removed().size(), difference.added().size());
             } catch (FirewallException e) {
                 LOG.warnf("The incremental update failed (%s); loading the whole list", e.getMessage());
             }
         }
         live = null;
-        load(next, enforcement);
-        remember(next, list, enforcement);
-        return Change.full(next.entries().size());
-    }
-
-    private void remember(LiveList next, AddressSet list, EnforcementSpec enforcement) {
+        load(next);
         live = next;
-        liveList = list;
-        liveEnforcement = enforcement;
+        return Change.full(next.entries().size());
     }
 
     /** Whether the new list stays within the live sets' maxelem (beyond it the kernel stops the restore half-way). */
@@ -117,7 +109,7 @@ public final class IpsetFirewall implements Firewall {
     }
 
     /** Everything anew: each family's set loaded and swapped, then the rules of both hooks as the spec wants them. */
-    private void load(LiveList next, EnforcementSpec enforcement) {
+    private void load(LiveList next) {
         Set<String> sets = Set.copyOf(commands.run("ipset", "list", "-n").check().output().lines().toList());
         capacity[0] = loadSet(sets, false, next.entries().family(false));
         if (next.ipv6()) {
@@ -170,10 +162,9 @@ public final class IpsetFirewall implements Firewall {
 
     @Override
     public boolean adopt(AddressSet list, EnforcementSpec enforcement) {
-        LiveList candidate = LiveList.of(list, enforcement);
         capacity[0] = header(names.live4())[1];
         capacity[1] = header(names.live6())[1];
-        remember(candidate, list, enforcement);
+        live = LiveList.of(list, enforcement);
         if (drift().isEmpty()) {
             return true;
         }
@@ -185,12 +176,10 @@ public final class IpsetFirewall implements Firewall {
     public List<String> repair() {
         List<String> drift = drift();
         if (!drift.isEmpty()) {
-            AddressSet list = liveList;
-            EnforcementSpec enforcement = liveEnforcement;
+            LiveList again = live;
             live = null;
-            LiveList again = LiveList.of(list, enforcement);
-            load(again, enforcement);
-            remember(again, list, enforcement);
+            load(again);
+            live = again;
         }
         return drift;
     }
