@@ -39,6 +39,11 @@ public record LiveList(Cidrs entries, boolean prerouting, boolean ipv6, Enforcem
         return (long) difference.changes() * 100 < (long) percent * entries.size() ? difference : null;
     }
 
+    /** The difference from what is live ({@code live}, null when nothing is known) under the spec's limit, or null. */
+    public static Cidrs.Difference incremental(LiveList live, LiveList next, EnforcementSpec enforcement) {
+        return live == null ? null : live.incrementalTo(next, incrementalPercent(enforcement));
+    }
+
     /** The incremental limit a spec sets, as a percentage ("20%" by default; "0%" loads every list whole). */
     public static int incrementalPercent(EnforcementSpec enforcement) {
         String limit = enforcement.getIncrementalLimit();

@@ -127,48 +127,31 @@ class IncrementalUpdateKernelTest {
             filler.add("45.251.0.1");
             AddressSet base = AddressSet.of(filler);
             firewall.apply(base.union(AddressSet.of(List.of(Lab.ATTACKER))), enforcement);
-            for (String source : new String[] {Lab.ATTACKER, Lab.GOOD}) {
-                lab.node.run("iptables-nft", "-t", "mangle", "-A", "INPUT", "-s", source, "-p", "udp").check();
-            }
-            Process badFlood = lab.attacker.start("timeout", "3", "socat", "-u", "-b", "64", "/dev/zero",
-                    "UDP4-SENDTO:" + Lab.NODE_A + ":9999");
-            Process goodFlood = lab.good.start("timeout", "3", "socat", "-u", "-b", "64", "/dev/zero",
-                    "UDP4-SENDTO:" + Lab.NODE_G + ":9999");
-            NetNs.sleep(500);
-            int incremental = 0;
-            for (int update = 0; update < 20; update++) {
-                // The attacker's entry changes form each time (its host, then the /30 around it): its old CIDR
-                // goes and a new one comes in the same update, and 50 other entries change.
-                String attacker = update % 2 == 0 ? "100.128.1.0/30" : Lab.ATTACKER;
-                List<String> changed = new ArrayList<>();
-                for (int i = 0; i < 50; i++) {
-                    changed.add("46." + update + "." + i * 2 + ".0/24");
+            int[] incremental = {0};
+            Lab.Reached reached = lab.flood(3, () -> {
+                for (int update = 0; update < 20; update++) {
+                    // The attacker's entry changes form each time (its host, then the /30 around it): its old CIDR
+                    // goes and a new one comes in the same update, and 50 other entries change.
+                    String attacker = update % 2 == 0 ? "100.128.1.0/30" : Lab.ATTACKER;
+                    List<String> changed = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        changed.add("46." + update + "." + i * 2 + ".0/24");
+                    }
+                    Firewall.Change change = firewall.apply(base.union(AddressSet.of(changed))
+                            .union(AddressSet.of(List.of(attacker))), enforcement);
+                    incremental[0] += change.incremental() ? 1 : 0;
                 }
-                Firewall.Change change = firewall.apply(base.union(AddressSet.of(changed))
-                        .union(AddressSet.of(List.of(attacker))), enforcement);
-                incremental += change.incremental() ? 1 : 0;
-            }
-            try {
-                badFlood.waitFor();
-                goodFlood.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            String counted = lab.node.run("iptables-nft", "-t", "mangle", "-L", "INPUT", "-v", "-n", "-x").output();
-            long fromAttacker = packets(counted, Lab.ATTACKER);
-            long fromGood = packets(counted, Lab.GOOD);
+            });
+            long fromAttacker = reached.attacker();
+            long fromGood = reached.good();
             System.out.printf("flood, %s: %d incremental updates; %d attacker packets reached the node, %d dropped "
-                    + "by the rule; %d good packets reached it%n", backend, incremental, fromAttacker,
+                    + "by the rule; %d good packets reached it%n", backend, incremental[0], fromAttacker,
                     firewall.droppedPackets(), fromGood);
-            assertThat(incremental).isEqualTo(20);
+            assertThat(incremental[0]).isEqualTo(20);
             assertThat(fromAttacker).isZero();
             assertThat(firewall.droppedPackets()).isGreaterThan(10_000);
             assertThat(fromGood).isGreaterThan(10_000);
         }
     }
 
-    private static long packets(String listing, String source) {
-        return listing.lines().filter(l -> l.contains(" " + source + " ")).mapToLong(
-                l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
-    }
 }

@@ -55,6 +55,39 @@ final class Lab implements AutoCloseable {
                 .containsOnly(true);
     }
 
+    /** Packets that reached the node (counted after our hook) from the attacker and from the good neighbour. */
+    record Reached(long attacker, long good) {
+    }
+
+    /**
+     * Small UDP datagrams as fast as socat sends them, for {@code seconds} from each side, counted after the hook
+     * (mangle INPUT comes after raw PREROUTING); {@code during} runs while they flow.
+     */
+    Reached flood(int seconds, Runnable during) {
+        for (String source : new String[] {ATTACKER, GOOD}) {
+            node.run("iptables-nft", "-t", "mangle", "-A", "INPUT", "-s", source, "-p", "udp").check();
+        }
+        Process bad = attacker.start("timeout", Integer.toString(seconds), "socat", "-u", "-b", "64", "/dev/zero",
+                "UDP4-SENDTO:" + NODE_A + ":9999");
+        Process fine = good.start("timeout", Integer.toString(seconds), "socat", "-u", "-b", "64", "/dev/zero",
+                "UDP4-SENDTO:" + NODE_G + ":9999");
+        NetNs.sleep(500);
+        during.run();
+        try {
+            bad.waitFor();
+            fine.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String counted = node.run("iptables-nft", "-t", "mangle", "-L", "INPUT", "-v", "-n", "-x").output();
+        return new Reached(packets(counted, ATTACKER), packets(counted, GOOD));
+    }
+
+    private static long packets(String listing, String source) {
+        return listing.lines().filter(l -> l.contains(" " + source + " ")).mapToLong(
+                l -> Long.parseLong(l.strip().split("\\s+")[0])).sum();
+    }
+
     /** Somebody else's rule and set on the node (a kube-proxy stand-in), which must be there after us as before. */
     void addSomeoneElsesRules() {
         node.run("iptables-nft", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").check();

@@ -61,8 +61,7 @@ public final class IpsetFirewall implements Firewall {
     @Override
     public Change apply(AddressSet list, EnforcementSpec enforcement) {
         LiveList next = LiveList.of(list, enforcement);
-        Cidrs.Difference difference = live == null ? null
-                : live.incrementalTo(next, LiveList.incrementalPercent(enforcement));
+        Cidrs.Difference difference = LiveList.incremental(live, next, enforcement);
         if (difference != null && fits(next) && samePrefixLengths(next) && drift().isEmpty()) {
             try {
                 update(difference);

@@ -51,8 +51,7 @@ public final class NftablesFirewall implements Firewall {
     @Override
     public Change apply(AddressSet list, EnforcementSpec enforcement) {
         LiveList next = LiveList.of(list, enforcement);
-        Cidrs.Difference difference = live == null ? null
-                : live.incrementalTo(next, LiveList.incrementalPercent(enforcement));
+        Cidrs.Difference difference = LiveList.incremental(live, next, enforcement);
         if (difference != null && check.drift(live, slot).isEmpty()) {
             LiveList from = live;
             char in = slot;
