@@ -4,7 +4,6 @@ import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
-import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
 import com.sikkerapi.guard.feed.AutoWhitelist;
 import com.sikkerapi.guard.firewall.Backends;
@@ -203,6 +202,10 @@ public final class AgentCommand {
 
     /** An interval's attackers into the node report, written at once for the hub. */
     private void blockedSources(List<com.sikkerapi.guard.api.BlockedSource> blocked, Instant until) {
+        if (!blocked.isEmpty()) {
+            LOG.infof("%d attacker(s) blocked in the last reporting interval, in the node report for the hub",
+                    blocked.size());
+        }
         reporter.blockedSources(blocked, until);
         watch.current().ifPresent(snapshot -> reporter.publish(snapshot.config().agent(), Instant.now()));
     }
@@ -232,7 +235,7 @@ public final class AgentCommand {
             Thread.currentThread().interrupt();
         }
         Optional<ConfigWatch.Snapshot> snapshot = watch.current();
-        String leaving = leavingReason(snapshot);
+        String leaving = Leaving.reason(api, env, snapshot);
         if (leaving != null) {
             LOG.infof("Removing this node's rules and sets: %s", leaving);
             firewall.remove();
@@ -257,49 +260,5 @@ public final class AgentCommand {
             LOG.debugf("scratch folder left: %s", e.getMessage()); // not empty: not ours to judge
         }
         watch.close();
-    }
-
-    /** What the API server says of this agent's blocklist. */
-    enum BlocklistState { PRESENT, GONE, NO_ACCESS, UNREACHABLE }
-
-    /**
-     * Why this agent leaves its node for good (then it removes what it made), or null when it stops for a restart,
-     * an upgrade or a drain (then the rules stay for its successor). Deleting a blocklist lets the garbage collector
-     * delete the agent's account, Role and binding in the same wave as its DaemonSet, so the agent may no longer be
-     * allowed to ask; those are owned by the blocklist, so a refusal means it is being deleted. (Waiting for the
-     * configuration's deletion on the agent's watch instead left a node's rules behind on real nodes: a watch that
-     * lapses cannot come back without the access that is gone.) An API server it cannot reach is never taken as a
-     * deletion.
-     */
-    String leavingReason(Optional<ConfigWatch.Snapshot> snapshot) {
-        boolean deselected = snapshot.flatMap(ConfigWatch.Snapshot::selectedNodes)
-                .map(nodes -> !nodes.contains(env.node())).orElse(false);
-        if (deselected) {
-            return "this node is no longer selected";
-        }
-        return switch (blocklistState()) {
-            case GONE -> "the blocklist was deleted";
-            case NO_ACCESS -> "the blocklist was deleted (its agent's access went with it)";
-            case PRESENT, UNREACHABLE -> null;
-        };
-    }
-
-    /** Deleted, or being deleted, is GONE; a refusal (403, or 401 for a deleted account) is NO_ACCESS. */
-    private BlocklistState blocklistState() {
-        try {
-            Optional<com.fasterxml.jackson.databind.JsonNode> blocklist = api.get(KubeApi.path(ThreatBlocklist.class,
-                    env.namespace(), env.blocklist()), com.fasterxml.jackson.databind.JsonNode.class);
-            return blocklist.isEmpty() || blocklist.get().path("metadata").hasNonNull("deletionTimestamp")
-                    ? BlocklistState.GONE : BlocklistState.PRESENT;
-        } catch (RuntimeException e) {
-            if (e instanceof KubeApi.Failure refused && (refused.code() == 401 || refused.code() == 403)) {
-                LOG.infof("The API server refuses this agent its blocklist (%d): its access may have been deleted"
-                        + " with the blocklist", refused.code());
-                return BlocklistState.NO_ACCESS;
-            }
-            LOG.warnf("Cannot tell whether the blocklist still exists (%s); leaving the rules in place",
-                    e.getMessage());
-            return BlocklistState.UNREACHABLE;
-        }
     }
 }

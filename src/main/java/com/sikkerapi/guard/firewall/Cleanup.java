@@ -58,21 +58,18 @@ public final class Cleanup {
                 removed.add("ipset " + set);
             }
         }
-        // The tables named from their chains and sets: nft lists those without reading any set's elements, where
-        // listing the tables reads them all (19 s for a million).
+        // The tables from the terse listing: nft reads no set's elements for it, where listing the tables reads
+        // them all (19 s for a million).
         java.util.Set<String> tables = new java.util.TreeSet<>();
-        for (String[] listing : new String[][] {{"nft", "-j", "list", "chains", "inet"},
-                {"nft", "-j", "-t", "list", "sets", "inet"}}) {
-            Commands.Result result = commands.run(listing);
-            if (result.ok()) {
-                com.sikkerapi.guard.api.Json.read(result.output(), com.fasterxml.jackson.databind.JsonNode.class)
-                        .path("nftables").forEach(item -> item.elements().forEachRemaining(object -> {
-                            String table = object.path("table").asText();
-                            if (table.startsWith(Naming.NFT_TABLE_PREFIX)) {
-                                tables.add(table);
-                            }
-                        }));
-            }
+        Commands.Result listing = commands.run("nft", "-j", "-t", "list", "ruleset", "inet");
+        if (listing.ok()) {
+            com.sikkerapi.guard.api.Json.read(listing.output(), com.fasterxml.jackson.databind.JsonNode.class)
+                    .path("nftables").forEach(item -> {
+                        String table = item.path("table").path("name").asText();
+                        if (table.startsWith(Naming.NFT_TABLE_PREFIX)) {
+                            tables.add(table);
+                        }
+                    });
         }
         for (String name : tables) {
             commands.run("nft", "delete", "table", "inet", name).check();

@@ -77,6 +77,7 @@ public final class HubCommand {
                 return thread;
             });
     private Instant nextReport;
+    private Instant nextCollect;
     private final ConfigWatch watch = new ConfigWatch();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -126,6 +127,7 @@ public final class HubCommand {
         String spec = null;
         List<String> ranges = null;
         Instant nextPull = Instant.MIN;
+        boolean waiting = false; // the last list pulled waits for the nodes to leave the slot it goes into
         try {
             while (running) {
                 long seen = watch.version();
@@ -144,15 +146,20 @@ public final class HubCommand {
                 if (specChanged || rangesChanged || due) {
                     Duration interval = Durations.parse(config.spec().getPullInterval());
                     try {
-                        // New cluster ranges alone are applied to the bodies at hand: no request to any source.
-                        ListHub.Pulled pulled = nodes.cycle(config, specChanged || rangesChanged, specChanged || due);
+                        // New cluster ranges alone are applied to the bodies at hand: no request to any source. So
+                        // is a list that waited for the nodes to move on: it was pulled already.
+                        boolean retry = due && waiting && !specChanged;
+                        ListHub.Pulled pulled = nodes.cycle(config, specChanged || rangesChanged || retry,
+                                (specChanged || due) && !retry);
                         if (specChanged || due) {
                             nextPull = Instant.now().plus(retryAfter(pulled.record(), interval));
+                            waiting = "Waiting".equals(pulled.record().result());
                         }
                         publishNginx(config, specChanged || rangesChanged, pulled);
                     } catch (java.io.IOException | RuntimeException e) {
                         LOG.errorf(e, "Hub cycle failed; the published list stays");
                         nextPull = Instant.now().plus(min(interval, RETRY));
+                        waiting = false;
                     }
                     spec = specNow;
                     ranges = config.protectedRanges();
@@ -199,9 +206,17 @@ public final class HubCommand {
                 nextReport = now.plus(interval);
             }
             if (now.isBefore(nextReport)) {
+                // A node's interval stays in its report for one interval: looking twice as often as the nodes
+                // publish sees each one, whatever the phase of their timers and this one (which lags a tick at
+                // most each round); looking once per interval lost one now and then.
+                if (nextCollect == null || !now.isBefore(nextCollect)) {
+                    nextCollect = now.plus(interval.dividedBy(2));
+                    reports.collect(config);
+                }
                 return;
             }
             nextReport = now.plus(interval);
+            nextCollect = now.plus(interval.dividedBy(2));
             reports.round(config);
         } catch (RuntimeException e) {
             LOG.warnf("Reporting failed: %s", e.getMessage());

@@ -45,6 +45,8 @@ final class HubReports {
     private final ReportQueue queue = new ReportQueue(MAX_PENDING);
     /** Per node, the end of the last interval taken from its report. */
     private final Map<String, String> taken = new HashMap<>();
+    /** The nodes whose intervals were taken since the last round. */
+    private final java.util.Set<String> collectedNodes = new java.util.HashSet<>();
     private long acceptedTotal;
     private String lastReport;
 
@@ -55,9 +57,20 @@ final class HubReports {
         this.records = records;
     }
 
+    /**
+     * Takes each node's latest interval into the queue, once. A node's report holds an interval only until its next
+     * one replaces it, one reporting interval later: the hub looks more often than it sends (see HubCommand).
+     */
+    synchronized void collect(AgentLoop.Config config) {
+        collect(config.agent(), AddressSet.of(config.neverBlocked()));
+    }
+
+    /** What the nodes' reports hold that was not taken yet, and what waits, to SikkerAPI in one bulk report. */
     synchronized ReportStatus round(AgentLoop.Config config) {
         AgentConfig agent = config.agent();
-        int nodes = collect(agent, AddressSet.of(config.neverBlocked()));
+        collect(config);
+        int nodes = collectedNodes.size();
+        collectedNodes.clear();
         List<BulkReporter.Report> reports = queue.reports();
         if (reports.isEmpty()) {
             return records.write(agent, new ReportStatus("Nothing", "no node blocked an inbound attempt",
@@ -84,9 +97,8 @@ final class HubReports {
                 acceptedTotal));
     }
 
-    /** Each node's interval joins the queue once; returns how many nodes had something new. */
-    private int collect(AgentConfig agent, AddressSet excluded) {
-        int nodes = 0;
+    /** Each node's interval joins the queue once. */
+    private void collect(AgentConfig agent, AddressSet excluded) {
         for (ThreatBlocklistNode report : client.resources(ThreatBlocklistNode.class).inNamespace(agent.namespace())
                 .withLabel(ThreatBlocklistNode.BLOCKLIST_LABEL, agent.blocklist()).list().getItems()) {
             ThreatBlocklistNodeSpec node = report.getSpec();
@@ -97,9 +109,8 @@ final class HubReports {
             }
             taken.put(node.getNodeName(), node.getBlockedSourcesUntil());
             queue.add(summary(node.getBlockedSources()), excluded);
-            nodes++;
+            collectedNodes.add(node.getNodeName());
         }
-        return nodes;
     }
 
     private static BlockedTally.Summary summary(List<BlockedSource> sources) {

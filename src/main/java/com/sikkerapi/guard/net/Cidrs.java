@@ -66,18 +66,24 @@ public final class Cidrs {
     }
 
     /**
-     * The first address of the first, middle and last entry of one family (none when it has no entry): what a cheap
-     * check looks up to tell a set that was flushed from one that holds its list.
+     * The first, middle and last entry of one family, as written ({@code 45.0.0.0/24}, a host without a length; none
+     * when it has no entry): what a cheap check looks up to tell a set that was flushed from one that holds its list.
      */
     public java.util.List<String> samples(boolean ipv6) {
         int size = ipv6 ? v6Size : v4Size;
         java.util.List<String> samples = new java.util.ArrayList<>();
         for (int i : size == 0 ? new int[0] : new int[] {0, size / 2, size - 1}) {
             StringBuilder text = new StringBuilder();
+            int prefix;
             if (ipv6) {
                 IpFormat.appendIpv6(text, v6[V6 * i], v6[V6 * i + 1]);
+                prefix = (int) v6[V6 * i + 2];
             } else {
                 IpFormat.appendIpv4(text, v4[i] >>> 6);
+                prefix = (int) (v4[i] & 63);
+            }
+            if (prefix < (ipv6 ? 128 : 32)) {
+                text.append('/').append(prefix);
             }
             if (!samples.contains(text.toString())) {
                 samples.add(text.toString());

@@ -147,8 +147,35 @@ final class RealNodes implements AutoCloseable {
     }
 
     ThreatBlocklist awaitBlocklist(String namespace, String name, String what, Predicate<ThreatBlocklist> condition) {
-        return await(namespace + "/" + name + ": " + what).atMost(WAIT).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().until(() -> get(namespace, name), b -> b != null && condition.test(b));
+        try {
+            return await(namespace + "/" + name + ": " + what).atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(() -> get(namespace, name), b -> b != null && condition.test(b));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            keepEvidence(namespace, what);
+            throw e;
+        }
+    }
+
+    /**
+     * What a failed wait leaves for diagnosis, in target/e2e-logs/: the namespace's pods' logs (the kubelet deletes
+     * them with the pods, before the cluster's logs are copied), its blocklists and node reports.
+     */
+    private void keepEvidence(String namespace, String what) {
+        Path dir = Path.of("target", "e2e-logs", "timeout-" + namespace + "-" + System.currentTimeMillis());
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("what.txt"), what + "\n");
+            Files.writeString(dir.resolve("objects.yaml"), cluster.kubectl("-n", namespace, "get",
+                    "tbl,threatblocklistnodes,pods,events", "-o", "yaml").stdout());
+            for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+                String name = pod.getMetadata().getName();
+                Files.writeString(dir.resolve(name + ".log"), cluster.kubectl("-n", namespace, "logs",
+                        "--timestamps", "--all-containers", name).stdout());
+            }
+            say.accept("evidence of the timeout in " + dir);
+        } catch (IOException | RuntimeException e) {
+            say.accept("could not keep the evidence of the timeout: " + e.getMessage());
+        }
     }
 
     ThreatBlocklistNode report(String namespace, String blocklist, int node) {

@@ -164,6 +164,39 @@ class HubOnRealApiServerTest {
         assertThat(read().list().v4().contains(0x2d070707L)).as("the new protected range is left out").isFalse();
     }
 
+    @Test
+    void aListThatWaitsForTheNodesIsPublishedFromTheBodyAtHandWhenTheyMoveOn() throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        String v1 = hub.cycle(config, true, true).record().digest();
+        api.list("45.7.7.7", 95);
+        String v2 = hub.cycle(config, false, true).record().digest();
+        // A node still on v1, in the slot the next list goes into.
+        enforcing("a", v1);
+        api.list("45.6.6.6", 95);
+        ListHub.Pulled waiting = hub.cycle(config, false, true);
+        assertThat(waiting.record().result()).isEqualTo("Waiting");
+        assertThat(waiting.record().message()).contains("1 node(s) still enforce");
+        assertThat(read().digest()).isEqualTo(v2);
+        int requests = api.blacklistRequests();
+
+        enforcing("a", v2);
+        ListHub.Pulled retried = hub.cycle(config, true, false); // HubCommand's retry of a waiting list
+        assertThat(retried.record().result()).isEqualTo("Published");
+        assertThat(api.blacklistRequests()).as("the list was pulled already").isEqualTo(requests);
+        assertThat(read().list().v4().contains(0x2d060606L)).as("45.6.6.6 is listed").isTrue();
+    }
+
+    private void enforcing(String node, String digest) {
+        ThreatBlocklistNode report = new ThreatBlocklistNode();
+        report.setMetadata(new ObjectMetaBuilder().withName("edge." + node).withNamespace(namespace)
+                .withLabels(Map.of(ThreatBlocklistNode.BLOCKLIST_LABEL, "edge")).build());
+        report.getSpec().setBlocklist("edge");
+        report.getSpec().setNodeName(node);
+        report.getSpec().setListDigest(digest);
+        report.getSpec().setHeartbeat(Rfc3339.format(Instant.now()));
+        client.resource(report).fieldManager("test").forceConflicts().serverSideApply();
+    }
+
     @ParameterizedTest(name = "{0} node(s)")
     @ValueSource(ints = {1, 3, 10})
     void onePullPerIntervalWhateverTheNodeCount(int nodes) throws Exception {
@@ -343,5 +376,21 @@ class HubOnRealApiServerTest {
         assertThat(later.accepted()).as("what waited goes next, once").isEqualTo(1);
         assertThat(api.reports()).hasSize(2);
         assertThat(api.reports().get(1)).contains("45.5.5.5").doesNotContain("45.9.9.9");
+    }
+
+    @Test
+    void anIntervalCollectedBetweenRoundsIsReportedWithTheNextOne() {
+        HubReports reports = new HubReports(client, new BulkReporter(new BulkReporter.Settings(Duration.ofSeconds(5),
+                0, Duration.ofMillis(10), Duration.ofSeconds(1), "test")), dir.resolve("api-key"), records);
+        Instant until = Instant.parse("2026-12-01T11:00:00Z");
+        nodeReport("a", until, ssh("45.1.1.1", 3));
+        reports.collect(config);
+        // The node's next interval replaces the first in its report before the round.
+        nodeReport("a", until.plusSeconds(60), ssh("45.2.2.2", 4));
+        ReportStatus round = reports.round(config);
+        assertThat(api.reports()).hasSize(1);
+        assertThat(api.reports().get(0)).contains("45.1.1.1").contains("45.2.2.2");
+        assertThat(round.addresses()).isEqualTo(2);
+        assertThat(round.nodes()).as("one node, two intervals").isEqualTo(1);
     }
 }

@@ -32,6 +32,7 @@ public final class FakeSikkerApi implements AutoCloseable {
     private final List<String> reports = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger blacklistRequests =
             new java.util.concurrent.atomic.AtomicInteger();
+    private final List<String> blacklistLog = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong quota = new java.util.concurrent.atomic.AtomicLong(1000);
     private final java.util.Set<String> refusedReports = ConcurrentHashMap.newKeySet();
     private final HttpServer server;
@@ -85,6 +86,11 @@ public final class FakeSikkerApi implements AutoCloseable {
         return blacklistRequests.get();
     }
 
+    /** Each blacklist request so far: when, its query, whether conditional (what a count's assertion shows). */
+    public List<String> blacklistLog() {
+        return List.copyOf(blacklistLog);
+    }
+
     /** The daily report quota left; at 0 a bulk report gets 429 with a Retry-After until midnight. */
     public void quota(long remaining) {
         quota.set(remaining);
@@ -105,6 +111,8 @@ public final class FakeSikkerApi implements AutoCloseable {
 
     private void blacklist(HttpExchange exchange) throws IOException {
         blacklistRequests.incrementAndGet();
+        blacklistLog.add(java.time.Instant.now() + " " + exchange.getRequestURI().getRawQuery()
+                + (exchange.getRequestHeaders().containsKey("If-None-Match") ? " (conditional)" : ""));
         if (refused(exchange)) {
             return;
         }

@@ -214,8 +214,9 @@ public final class KubeCluster implements AutoCloseable {
     /**
      * What this test must leave as it was on the machine itself: the root namespace's firewall (iptables through
      * nf_tables, nft, ipsets, which legacy tables the kernel has registered), interfaces, addresses, routes, rules,
-     * network namespaces, and the host-wide sysctls a kubelet writes unless patched. Read-only: the legacy tables
-     * are read from /proc, never listed (listing one registers it).
+     * named network namespaces (their list, not /run/netns, which the first {@code ip netns add} makes and leaves
+     * empty), and the host-wide sysctls a kubelet writes unless patched. Read-only: the legacy tables are read from
+     * /proc, never listed (listing one registers it).
      */
     public static String hostState() {
         Commands host = Commands.local();
@@ -223,7 +224,7 @@ public final class KubeCluster implements AutoCloseable {
         for (String[] command : new String[][] {{"iptables-nft-save"}, {"ip6tables-nft-save"}, {"nft", "list", "ruleset"},
                 {"ipset", "list", "-n"}, {"cat", "/proc/net/ip_tables_names"}, {"cat", "/proc/net/ip6_tables_names"},
                 {"ip", "-o", "link"}, {"ip", "-o", "addr"}, {"ip", "route", "show", "table", "all"},
-                {"ip", "-6", "route", "show", "table", "all"}, {"ip", "rule"}, {"ls", "/run/netns"},
+                {"ip", "-6", "route", "show", "table", "all"}, {"ip", "rule"}, {"ip", "netns", "list"},
                 {"sysctl", "vm.overcommit_memory", "kernel.panic", "kernel.panic_on_oops", "net.ipv4.ip_forward"}}) {
             Commands.Result result = host.run(command);
             state.append("$ ").append(String.join(" ", command)).append('\n').append(result.output().lines()

@@ -5,19 +5,35 @@ import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.LiveList;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The nftables backend's drift check: what of its last transactions is no longer in the kernel. */
+/**
+ * The nftables backend's look at the kernel: what of its last transactions is no longer there, and its counters.
+ * nft 1.0.6 reads every element of every set for most listings (a chain, a counter, a set, the table: 12 s and
+ * 640 MB beside a million hosts, measured), and {@code nft monitor} keeps them all in memory too. Two things it
+ * answers without reading any: the ruleset listed terse ({@code -t list ruleset}: tables, chains, sets without
+ * elements, rules, counters; 0.00 s beside a million), and a check-only deletion of given elements ({@code -c
+ * delete element}: the kernel looks each up and the transaction is dropped; it reads the interval sets' elements
+ * only, so its cost grows with the networks listed, not the hosts).
+ */
 final class NftDriftCheck {
     /**
-     * Entries above which nothing here lists a rule, a counter or an element: nft 1.0.6 reads every element of the
-     * table for any of them (0.4 s for 100,000, 17 s for a million), and the full check of 100,000 cost 0.82 s of CPU,
-     * 8% of a core at a check every 10 s (BackendBench). At 10,000 it costs a tenth of that.
+     * Networks (the interval sets' entries) up to which each check also looks up sample entries of every set: nft
+     * reads the interval sets whole for that lookup (0.24 s for 50,000 networks, measured), a hundredth of a core
+     * at a check every 10 s with 10,000. Hosts cost nothing there: a million as fast as ten.
      */
-    static final int LISTING_LIMIT = 10_000;
+    static final int SAMPLE_LIMIT = 10_000;
+
+    /** This table's objects as one terse listing shows them. */
+    record Ruleset(List<String> chains, List<String> sets, Map<String, List<String>> rules, Map<String, Long> counters) {
+        boolean exists() {
+            return !chains.isEmpty() || !sets.isEmpty();
+        }
+    }
 
     private final Commands commands;
     private final String table;
@@ -27,103 +43,92 @@ final class NftDriftCheck {
         this.table = table;
     }
 
-    /** The table's chains, each with its hook ({@code prerouting hook prerouting}), from a listing without elements. */
-    List<String> chains() {
+    /** The table's chains (each with its hook: {@code prerouting hook prerouting}), sets, rules and counters. */
+    Ruleset ruleset() {
         List<String> chains = new ArrayList<>();
-        for (JsonNode item : listing("list", "chains", "inet")) {
-            JsonNode chain = item.path("chain");
-            if (chain.path("table").asText().equals(table)) {
-                chains.add(chain.path("name").asText() + (chain.has("hook") ? " hook " + chain.path("hook")
-                        .asText() : ""));
-            }
-        }
-        return chains;
-    }
-
-    /** The names of the table's sets, from a listing without elements. */
-    List<String> sets() {
         List<String> sets = new ArrayList<>();
-        for (JsonNode item : listing("-t", "list", "sets", "inet")) {
-            if (item.path("set").path("table").asText().equals(table)) {
-                sets.add(item.path("set").path("name").asText());
+        Map<String, List<String>> rules = new TreeMap<>();
+        Map<String, Long> counters = new TreeMap<>();
+        Commands.Result result = commands.run("nft", "-j", "-t", "list", "ruleset", "inet");
+        JsonNode items = result.ok() ? Json.read(result.output(), JsonNode.class).path("nftables")
+                : Json.MAPPER.createArrayNode();
+        for (JsonNode item : items) {
+            JsonNode object = item.elements().hasNext() ? item.elements().next() : item;
+            if (!object.path("table").asText().equals(table)) {
+                continue;
+            }
+            if (item.has("chain")) {
+                chains.add(object.path("name").asText() + (object.has("hook") ? " hook " + object.path("hook")
+                        .asText() : ""));
+            } else if (item.has("set")) {
+                sets.add(object.path("name").asText());
+            } else if (item.has("rule")) {
+                rules.computeIfAbsent(object.path("chain").asText(), c -> new ArrayList<>()).add(signature(object));
+            } else if (item.has("counter")) {
+                counters.put(object.path("name").asText(), object.path("packets").asLong());
             }
         }
-        return sets;
+        return new Ruleset(chains, sets, rules, counters);
     }
 
     /**
-     * What of the last transactions is no longer as they left it. Always, from two listings nft answers without
-     * reading any set's elements ({@code list chains}, {@code -t list sets}): the table, its chains with their hooks,
-     * and the live slot's sets. Up to {@link #LISTING_LIMIT} entries also the rules (a terse listing of the table)
-     * and a lookup of sample entries of each set (nft tells no element count short of listing them all): a chain or
-     * a set flushed. Above it those are not looked at: nft 1.0.6 reads every element of the table to list any rule,
-     * counter or element (17 s for a million, 0.4 s for 100,000, measured).
+     * What of the last transactions is no longer as they left it: the table, its chains with their hooks, the live
+     * slot's sets and every chain's rules, from one terse listing; up to {@link #SAMPLE_LIMIT} networks also sample
+     * entries of each set looked up (a set flushed: nft tells no element count short of listing them all).
      */
     List<String> drift(LiveList applied, Character slot) {
         if (applied == null) {
             return List.of();
         }
+        Ruleset now = ruleset();
+        if (now.chains().isEmpty()) {
+            return List.of("the table inet " + table + " or its chains are missing");
+        }
         Map<String, List<String>> expected = expectedSignatures(applied, slot);
-        List<String> chains = chains();
         List<String> expectedChains = expected.keySet().stream().map(c -> c.startsWith("listed") ? c : c + " hook " + c)
                 .sorted().toList();
         List<String> drift = new ArrayList<>();
-        if (chains.isEmpty()) {
-            return List.of("the table inet " + table + " or its chains are missing");
+        if (!now.chains().stream().sorted().toList().equals(expectedChains)) {
+            drift.add("the table's chains are " + now.chains() + " instead of " + expectedChains);
         }
-        if (!chains.stream().sorted().toList().equals(expectedChains)) {
-            drift.add("the table's chains are " + chains + " instead of " + expectedChains);
-        }
-        List<String> sets = sets();
         for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
             for (boolean hosts : new boolean[] {true, false}) {
-                if (!sets.contains(NftScript.set(v6, hosts, slot))) {
+                if (!now.sets().contains(NftScript.set(v6, hosts, slot))) {
                     drift.add("the set " + NftScript.set(v6, hosts, slot) + " is missing");
                 }
             }
         }
-        if (drift.isEmpty() && applied.entries().size() <= LISTING_LIMIT) {
-            drift.addAll(rulesAndElements(applied, slot, expected));
+        if (!drift.isEmpty()) {
+            return drift;
         }
-        return drift;
+        Map<String, List<String>> rules = new TreeMap<>(now.rules());
+        expected.keySet().forEach(chain -> rules.putIfAbsent(chain, List.of()));
+        if (!rules.equals(expected)) {
+            return List.of("the chains hold " + rules + " instead of " + expected);
+        }
+        return applied.entries().hosts(false).size() <= SAMPLE_LIMIT ? samples(applied, slot) : List.of();
     }
 
-    /** The rules of each chain, and sample entries of each set looked up (the check of small tables). */
-    private List<String> rulesAndElements(LiveList applied, char slot, Map<String, List<String>> expected) {
-        Map<String, List<String>> rules = new TreeMap<>();
-        for (JsonNode item : terse()) {
-            if (item.has("rule")) {
-                rules.computeIfAbsent(item.path("rule").path("chain").asText(), c -> new ArrayList<>())
-                        .add(signature(item.path("rule")));
-            }
-        }
-        expected.keySet().forEach(chain -> rules.putIfAbsent(chain, List.of()));
-        List<String> drift = new ArrayList<>();
-        if (!rules.equals(expected)) {
-            drift.add("the chains hold " + rules + " instead of " + expected);
-        }
+    /** Sample entries of each set, looked up by a deletion that nft only checks (nothing changes). */
+    private List<String> samples(LiveList applied, char slot) {
+        StringBuilder script = new StringBuilder();
         for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
             for (boolean hosts : new boolean[] {true, false}) {
-                String set = NftScript.set(v6, hosts, slot);
                 List<String> samples = applied.entries().family(v6).hosts(hosts).samples(v6);
-                if (!samples.isEmpty() && !commands.run("nft", "get", "element", "inet", table, set,
-                        "{ " + String.join(", ", samples) + " }").ok()) {
-                    drift.add("the set " + set + " lacks entries it was given (flushed?)");
+                if (!samples.isEmpty()) {
+                    script.append("delete element inet ").append(table).append(' ')
+                            .append(NftScript.set(v6, hosts, slot)).append(" { ").append(String.join(", ", samples))
+                            .append(" }\n");
                 }
             }
         }
-        return drift;
-    }
-
-    /** The items of an nft JSON listing; none when it fails. */
-    private JsonNode listing(String... command) {
-        String[] full = new String[command.length + 2];
-        full[0] = "nft";
-        full[1] = "-j";
-        System.arraycopy(command, 0, full, 2, command.length);
-        Commands.Result result = commands.run(full);
-        return result.ok() ? Json.read(result.output(), JsonNode.class).path("nftables")
-                : Json.MAPPER.createArrayNode();
+        if (script.isEmpty()) {
+            return List.of();
+        }
+        Commands.Result lookup = commands.run(out -> out.write(script.toString().getBytes(StandardCharsets.US_ASCII)),
+                "nft", "-c", "-f", "-");
+        return lookup.ok() ? List.of() : List.of("a set lacks entries it was given (flushed?): "
+                + lookup.output().strip().lines().findFirst().orElse("exit " + lookup.exit()));
     }
 
     /** A rule as the drift check compares it: the set it matches and what it does (goto, log, drop). */
@@ -156,10 +161,5 @@ final class NftDriftCheck {
                     : List.of("log", "drop"));
         }
         return expected;
-    }
-
-    /** The table's terse listing (its counters, sets, chains and rules; elements read, not printed). */
-    JsonNode terse() {
-        return listing("-t", "list", "table", "inet", table);
     }
 }

@@ -12,17 +12,19 @@ import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.Cidrs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * The native nftables backend: one table of this blocklist's own in the {@code inet} family, with a host set and a
  * network set per family, named DROP counters and one base chain, at raw priority on prerouting or at filter priority
- * on input (the enforcement hook). Every apply is one {@code nft -f} transaction ({@link NftScript}): the kernel takes all of it or
- * none, so packets meet the old list or the new one, a hook change moves the chain without a gap, and a failure
- * leaves everything as it was. A small change to the list in place is one transaction of element deletions and
- * additions. The counters are named objects, so they survive the rule rewrites; removal deletes the table, which
- * holds nothing else.
+ * on input (the enforcement hook). A whole list goes into the other slot's sets in one {@code nft -f} transaction
+ * ({@link NftScript}), and a second one points the rules at them and deletes the old slot's: packets meet the old list
+ * or the new one, a hook change moves the chain without a gap, and a failure leaves everything as it was. A small
+ * change to the list in place is a transaction of additions, then one of deletions, so that an address both lists
+ * hold is listed throughout. The counters are named objects, so they survive the rule rewrites; removal deletes the
+ * table, which holds nothing else.
  */
 public final class NftablesFirewall implements Firewall {
     private static final Logger LOG = Logger.getLogger(NftablesFirewall.class);
@@ -97,7 +99,7 @@ public final class NftablesFirewall implements Firewall {
      * being one transaction that flushes and refills its sets).
      */
     private Optional<Character> liveSlot() {
-        List<String> sets = check.sets();
+        List<String> sets = check.ruleset().sets();
         boolean a = sets.contains(NftScript.set(false, true, 'a'));
         boolean b = sets.contains(NftScript.set(false, true, 'b'));
         return a == b ? Optional.empty() : Optional.of(a ? 'a' : 'b');
@@ -129,12 +131,12 @@ public final class NftablesFirewall implements Firewall {
     }
 
     /**
-     * Whether the table has a chain or a set, from the two listings nft answers without reading elements (listing
-     * the tables, or the table, reads every element of every set: 19 s with a million).
+     * Whether the table has a chain or a set, from the terse listing (listing the tables, or the table, reads every
+     * element of every set: 19 s with a million).
      */
     @Override
     public boolean exists() {
-        return !check.chains().isEmpty() || !check.sets().isEmpty();
+        return check.ruleset().exists();
     }
 
     @Override
@@ -166,26 +168,13 @@ public final class NftablesFirewall implements Firewall {
         return -1;
     }
 
-    /**
-     * Both named counters, from one terse listing of the table; -1 (unknown) above {@link #NftDriftCheck.LISTING_LIMIT} entries,
-     * where that listing would cost seconds at every report.
-     */
+    /** Both named counters, from the terse listing; -1 (unknown) unless both are there. */
     @Override
     public long droppedPackets() {
-        LiveList applied = live;
-        if (applied != null && applied.entries().size() > NftDriftCheck.LISTING_LIMIT) {
-            return -1;
-        }
-        long total = 0;
-        int counters = 0;
-        for (JsonNode item : check.terse()) {
-            String name = item.path("counter").path("name").asText();
-            if (name.equals(NftScript.DROPPED4) || name.equals(NftScript.DROPPED6)) {
-                total += item.path("counter").path("packets").asLong();
-                counters++;
-            }
-        }
-        return counters == 2 ? total : -1;
+        Map<String, Long> counters = check.ruleset().counters();
+        Long v4 = counters.get(NftScript.DROPPED4);
+        Long v6 = counters.get(NftScript.DROPPED6);
+        return v4 == null || v6 == null ? -1 : v4 + v6;
     }
 
     @Override
