@@ -197,11 +197,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo "(removed between rounds), for nftables in two transactions (the sets filled, then the rules switched); the"
   echo "incremental one replaces 0.5% of the entries by as many new ones (1% changed), as a difference: the Java side"
   echo "(the CIDR difference of both lists) and the drift check that precedes every difference included. Median of 5"
-  echo "rounds (100,000) or 3 (1,000,000). Drift check: 20 checks of an intact node, wall time and CPU (the agent's"
-  echo "and the tools' it ran, from /proc/self/stat), and the CPU it costs per hour at the default verifyInterval of"
-  echo "10 s; then a repair. The nftables check is one terse listing of the ruleset and a check-only deletion of"
-  echo "sample entries (\`nft -c delete element\`, about 15 ms of it: the kernel looks them up, then drops the"
-  echo "transaction), at every size."
+  echo "rounds (the first with the JIT still warming up). Drift check: 20 checks of an intact node, wall time and CPU"
+  echo "(the agent's and the tools' it ran, from /proc/self/stat), and the CPU it costs per hour at the default"
+  echo "verifyInterval of 10 s; then a repair. The nftables check is one terse listing of the ruleset and a"
+  echo "check-only deletion of sample entries (\`nft -c delete element\`, about 15 ms of it: the kernel looks them up,"
+  echo "then drops the transaction), at every size."
   echo
   printf '%s\n' "$backends"
   echo

@@ -49,7 +49,7 @@ public final class BackendBench {
         enforcement.setIpv6(false);
         for (int entries : new int[] {100_000, 1_000_000}) {
             AddressSet list = hosts(entries, 0x2d000000L);
-            int rounds = entries > 100_000 ? 3 : 5;
+            int rounds = 5;
             for (String backend : new String[] {"ipset", "nftables"}) {
                 try (NetNs node = NetNs.create("bkbench")) {
                     double floor = floor(node, backend, list, rounds);
