@@ -114,6 +114,17 @@ class IncrementalUpdateKernelTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
     void aFloodFromAListedAddressGetsNoPacketThroughWhileDifferencesGoIn(EnforcementSpec.Backend backend) {
+        flood(backend, false);
+    }
+
+    /** Only single addresses change (nftables: additions and deletions in one transaction), the attacker's stays. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
+    void aFloodFromAListedAddressGetsNoPacketThroughWhileOtherHostsChange(EnforcementSpec.Backend backend) {
+        flood(backend, true);
+    }
+
+    private void flood(EnforcementSpec.Backend backend, boolean hostsOnly) {
         try (Lab lab = new Lab()) {
             Firewall firewall = KernelSets.firewall(backend, lab, state);
             EnforcementSpec enforcement = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
@@ -131,11 +142,13 @@ class IncrementalUpdateKernelTest {
             Lab.Reached reached = lab.flood(3, () -> {
                 for (int update = 0; update < 20; update++) {
                     // The attacker's entry changes form each time (its host, then the /30 around it): its old CIDR
-                    // goes and a new one comes in the same update, and 50 other entries change.
-                    String attacker = update % 2 == 0 ? "100.128.1.0/30" : Lab.ATTACKER;
+                    // goes and a new one comes in the same update, and 50 other entries change; or, hosts only,
+                    // the attacker's host stays and 50 other hosts change.
+                    String attacker = update % 2 == 0 && !hostsOnly ? "100.128.1.0/30" : Lab.ATTACKER;
                     List<String> changed = new ArrayList<>();
                     for (int i = 0; i < 50; i++) {
-                        changed.add("46." + update + "." + i * 2 + ".0/24");
+                        changed.add(hostsOnly ? "46." + update + "." + i * 2 + ".1"
+                                : "46." + update + "." + i * 2 + ".0/24");
                     }
                     Firewall.Change change = firewall.apply(base.union(AddressSet.of(changed))
                             .union(AddressSet.of(List.of(attacker))), enforcement);
@@ -144,8 +157,9 @@ class IncrementalUpdateKernelTest {
             });
             long fromAttacker = reached.attacker();
             long fromGood = reached.good();
-            System.out.printf("flood, %s: %d incremental updates; %d attacker packets reached the node, %d dropped "
-                    + "by the rule; %d good packets reached it%n", backend, incremental[0], fromAttacker,
+            System.out.printf("flood, %s%s: %d incremental updates; %d attacker packets reached the node, %d dropped "
+                    + "by the rule; %d good packets reached it%n", backend, hostsOnly ? " (hosts only)" : "",
+                    incremental[0], fromAttacker,
                     firewall.droppedPackets(), fromGood);
             assertThat(incremental[0]).isEqualTo(20);
             assertThat(fromAttacker).isZero();

@@ -154,6 +154,14 @@ final class NftScript {
         }
     }
 
+    /**
+     * Whether a difference touches the host sets only: then no address moves from one set to the other, and one that
+     * stays listed is not touched at all, so additions and deletions may go in one transaction.
+     */
+    static boolean hostsOnly(Cidrs.Difference difference) {
+        return !networksChanged(difference, false) && !networksChanged(difference, true);
+    }
+
     private static boolean networksChanged(Cidrs.Difference difference, boolean v6) {
         return difference.removed().family(v6).hosts(false).size() + difference.added().family(v6).hosts(false)
                 .size() > 0;

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * ({@link NftScript}), and a second one points the rules at them and deletes the old slot's: packets meet the old list
  * or the new one, a hook change moves the chain without a gap, and a failure leaves everything as it was. A small
  * change to the list in place is a transaction of additions, then one of deletions, so that an address both lists
- * hold is listed throughout. The counters are named objects, so they survive the rule rewrites; removal deletes the
+ * hold is listed throughout (one transaction when only single addresses change: none of them moves between sets). The counters are named objects, so they survive the rule rewrites; removal deletes the
  * table, which holds nothing else.
  */
 public final class NftablesFirewall implements Firewall {
@@ -57,9 +57,17 @@ public final class NftablesFirewall implements Firewall {
         if (difference != null && check.drift(live, slot).isEmpty()) {
             LiveList from = live;
             char in = slot;
-            Commands.Result result = nft(out -> script.additions(difference, from, next, in, out));
-            if (result.ok()) {
-                result = nft(out -> script.deletions(difference, next, in, out));
+            Commands.Result result;
+            if (NftScript.hostsOnly(difference)) {
+                result = nft(out -> {
+                    script.additions(difference, from, next, in, out);
+                    script.deletions(difference, next, in, out);
+                });
+            } else {
+                result = nft(out -> script.additions(difference, from, next, in, out));
+                if (result.ok()) {
+                    result = nft(out -> script.deletions(difference, next, in, out));
+                }
             }
             if (result.ok()) {
                 live = next;
