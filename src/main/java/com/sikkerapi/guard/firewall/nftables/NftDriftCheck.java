@@ -29,7 +29,8 @@ final class NftDriftCheck {
     static final int SAMPLE_LIMIT = 10_000;
 
     /** This table's objects as one terse listing shows them. */
-    record Ruleset(List<String> chains, List<String> sets, Map<String, List<String>> rules, Map<String, Long> counters) {
+    record Ruleset(List<String> chains, List<String> sets, Map<String, List<String>> rules,
+            Map<String, Long> counters) {
         boolean exists() {
             return !chains.isEmpty() || !sets.isEmpty();
         }
