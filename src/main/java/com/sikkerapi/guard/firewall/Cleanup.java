@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.firewall;
 
 import com.sikkerapi.guard.firewall.ipset.IptablesFlavour;
+import com.sikkerapi.guard.firewall.nftables.NftablesFirewall;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,20 +59,7 @@ public final class Cleanup {
                 removed.add("ipset " + set);
             }
         }
-        // The tables from the terse listing: nft reads no set's elements for it, where listing the tables reads
-        // them all (19 s for a million).
-        java.util.Set<String> tables = new java.util.TreeSet<>();
-        Commands.Result listing = commands.run("nft", "-j", "-t", "list", "ruleset", "inet");
-        if (listing.ok()) {
-            com.sikkerapi.guard.api.Json.read(listing.output(), com.fasterxml.jackson.databind.JsonNode.class)
-                    .path("nftables").forEach(item -> {
-                        String table = item.path("table").path("name").asText();
-                        if (table.startsWith(Naming.NFT_TABLE_PREFIX)) {
-                            tables.add(table);
-                        }
-                    });
-        }
-        for (String name : tables) {
+        for (String name : NftablesFirewall.tables(commands)) {
             commands.run("nft", "delete", "table", "inet", name).check();
             removed.add("nft table inet " + name);
         }

@@ -62,7 +62,20 @@ final class HubReports {
      * one replaces it, one reporting interval later: the hub looks more often than it sends (see HubCommand).
      */
     synchronized void collect(AgentLoop.Config config) {
-        collect(config.agent(), AddressSet.of(config.neverBlocked()));
+        AgentConfig agent = config.agent();
+        AddressSet excluded = AddressSet.of(config.neverBlocked());
+        for (ThreatBlocklistNode report : client.resources(ThreatBlocklistNode.class).inNamespace(agent.namespace())
+                .withLabel(ThreatBlocklistNode.BLOCKLIST_LABEL, agent.blocklist()).list().getItems()) {
+            ThreatBlocklistNodeSpec node = report.getSpec();
+            if (node == null || node.getNodeName() == null || node.getBlockedSources() == null
+                    || node.getBlockedSourcesUntil() == null
+                    || node.getBlockedSourcesUntil().equals(taken.get(node.getNodeName()))) {
+                continue;
+            }
+            taken.put(node.getNodeName(), node.getBlockedSourcesUntil());
+            queue.add(summary(node.getBlockedSources()), excluded);
+            collectedNodes.add(node.getNodeName());
+        }
     }
 
     /** What the nodes' reports hold that was not taken yet, and what waits, to SikkerAPI in one bulk report. */
@@ -95,22 +108,6 @@ final class HubReports {
         return records.write(agent, new ReportStatus("Reported", result.accepted() + " of " + result.sent()
                 + " addresses accepted", lastReport, result.sent(), result.accepted(), nodes, queue.size(), quota,
                 acceptedTotal));
-    }
-
-    /** Each node's interval joins the queue once. */
-    private void collect(AgentConfig agent, AddressSet excluded) {
-        for (ThreatBlocklistNode report : client.resources(ThreatBlocklistNode.class).inNamespace(agent.namespace())
-                .withLabel(ThreatBlocklistNode.BLOCKLIST_LABEL, agent.blocklist()).list().getItems()) {
-            ThreatBlocklistNodeSpec node = report.getSpec();
-            if (node == null || node.getNodeName() == null || node.getBlockedSources() == null
-                    || node.getBlockedSourcesUntil() == null
-                    || node.getBlockedSourcesUntil().equals(taken.get(node.getNodeName()))) {
-                continue;
-            }
-            taken.put(node.getNodeName(), node.getBlockedSourcesUntil());
-            queue.add(summary(node.getBlockedSources()), excluded);
-            collectedNodes.add(node.getNodeName());
-        }
     }
 
     private static BlockedTally.Summary summary(List<BlockedSource> sources) {

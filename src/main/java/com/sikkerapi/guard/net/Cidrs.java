@@ -73,20 +73,10 @@ public final class Cidrs {
         int size = ipv6 ? v6Size : v4Size;
         java.util.List<String> samples = new java.util.ArrayList<>();
         for (int i : size == 0 ? new int[0] : new int[] {0, size / 2, size - 1}) {
-            StringBuilder text = new StringBuilder();
-            int prefix;
-            if (ipv6) {
-                IpFormat.appendIpv6(text, v6[V6 * i], v6[V6 * i + 1]);
-                prefix = (int) v6[V6 * i + 2];
-            } else {
-                IpFormat.appendIpv4(text, v4[i] >>> 6);
-                prefix = (int) (v4[i] & 63);
-            }
-            if (prefix < (ipv6 ? 128 : 32)) {
-                text.append('/').append(prefix);
-            }
-            if (!samples.contains(text.toString())) {
-                samples.add(text.toString());
+            String text = (ipv6 ? Cidr.v6(v6[V6 * i], v6[V6 * i + 1], (int) v6[V6 * i + 2])
+                    : Cidr.v4(v4[i] >>> 6, (int) (v4[i] & 63))).toString();
+            if (!samples.contains(text)) {
+                samples.add(text);
             }
         }
         return samples;

@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * Both backends in a network namespace (root): a full apply and a 1% incremental one of 100,000 and 1,000,000
  * entries against each backend's floor (ipset restore of a prepared file + swap; nft -f of a prepared file that
- * fills the same kind of set, a hash set for these single addresses), the drift check's cost on an intact node and its repair of a flushed chain, and the
- * check's CPU per hour at the default interval of 10 s, and a repair. Prints markdown tables. A benchmark, not a test.
+ * fills the same kind of set, a hash set for these single addresses), the drift check's cost on an intact node and
+ * its CPU per hour at the default interval of 10 s, and a repair. Prints markdown tables. A benchmark, not a test.
  */
 public final class BackendBench {
     private BackendBench() {

@@ -50,10 +50,7 @@ final class NftDriftCheck {
         List<String> sets = new ArrayList<>();
         Map<String, List<String>> rules = new TreeMap<>();
         Map<String, Long> counters = new TreeMap<>();
-        Commands.Result result = commands.run("nft", "-j", "-t", "list", "ruleset", "inet");
-        JsonNode items = result.ok() ? Json.read(result.output(), JsonNode.class).path("nftables")
-                : Json.MAPPER.createArrayNode();
-        for (JsonNode item : items) {
+        for (JsonNode item : terse(commands)) {
             JsonNode object = item.elements().hasNext() ? item.elements().next() : item;
             if (!object.path("table").asText().equals(table)) {
                 continue;
@@ -70,6 +67,13 @@ final class NftDriftCheck {
             }
         }
         return new Ruleset(chains, sets, rules, counters);
+    }
+
+    /** The items of the inet family's terse ruleset listing (no set's elements read); none when it fails. */
+    static JsonNode terse(Commands commands) {
+        Commands.Result result = commands.run("nft", "-j", "-t", "list", "ruleset", "inet");
+        return result.ok() ? Json.read(result.output(), JsonNode.class).path("nftables")
+                : Json.MAPPER.createArrayNode();
     }
 
     /**

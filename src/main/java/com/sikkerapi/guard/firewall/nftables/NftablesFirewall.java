@@ -13,6 +13,8 @@ import com.sikkerapi.guard.net.Cidrs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -184,6 +186,18 @@ public final class NftablesFirewall implements Firewall {
         Long v4 = counters.get(NftScript.DROPPED4);
         Long v6 = counters.get(NftScript.DROPPED6);
         return v4 == null || v6 == null ? -1 : v4 + v6;
+    }
+
+    /** Every sikkerguard table in the inet family, of any blocklist, from the terse listing. */
+    public static Set<String> tables(Commands commands) {
+        Set<String> tables = new TreeSet<>();
+        for (JsonNode item : NftDriftCheck.terse(commands)) {
+            String table = item.path("table").path("name").asText();
+            if (table.startsWith(Naming.NFT_TABLE_PREFIX)) {
+                tables.add(table);
+            }
+        }
+        return tables;
     }
 
     @Override
