@@ -66,32 +66,77 @@ public final class Cidrs {
     }
 
     /**
-     * The first, middle and last entry of one family, as written ({@code 45.0.0.0/24}, a host without a length; none
-     * when it has no entry): what a cheap check looks up to tell a set that was flushed from one that holds its list.
+     * The first, middle and last of one family's single addresses (or, with {@code hosts} false, networks), as
+     * written ({@code 45.0.0.0/24}, a host without a length; none when there is none): what a cheap check looks up to
+     * tell a set that was flushed from one that holds its list. Read in place: a million entries are not copied.
+     * Those that {@code except} holds are left out (an update's removed entries: its transaction touches them once).
      */
-    public java.util.List<String> samples(boolean ipv6) {
-        int size = ipv6 ? v6Size : v4Size;
+    public java.util.List<String> samples(boolean ipv6, boolean hosts, Cidrs except) {
+        int count = count(ipv6, hosts);
+        int[] wanted = count == 0 ? new int[0] : new int[] {0, count / 2, count - 1};
         java.util.List<String> samples = new java.util.ArrayList<>();
-        for (int i : size == 0 ? new int[0] : new int[] {0, size / 2, size - 1}) {
-            String text = (ipv6 ? Cidr.v6(v6[V6 * i], v6[V6 * i + 1], (int) v6[V6 * i + 2])
-                    : Cidr.v4(v4[i] >>> 6, (int) (v4[i] & 63))).toString();
-            if (!samples.contains(text)) {
-                samples.add(text);
+        int size = ipv6 ? v6Size : v4Size;
+        for (int i = 0, seen = 0, next = 0; i < size && next < wanted.length; i++) {
+            if (isHost(ipv6, i) != hosts) {
+                continue;
             }
+            for (; next < wanted.length && wanted[next] == seen; next++) {
+                String text = (ipv6 ? Cidr.v6(v6[V6 * i], v6[V6 * i + 1], (int) v6[V6 * i + 2])
+                        : Cidr.v4(v4[i] >>> 6, (int) (v4[i] & 63))).toString();
+                if (!samples.contains(text) && !except.holds(ipv6, this, i)) {
+                    samples.add(text);
+                }
+            }
+            seen++;
         }
         return samples;
+    }
+
+    /** Whether these entries hold {@code other}'s entry at {@code i} (a binary search). */
+    private boolean holds(boolean ipv6, Cidrs other, int i) {
+        if (!ipv6) {
+            return Arrays.binarySearch(v4, 0, v4Size, other.v4[i]) >= 0;
+        }
+        int low = 0;
+        int high = v6Size - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            int order = compareV6(v6, V6 * middle, other.v6, V6 * i);
+            if (order == 0) {
+                return true;
+            }
+            if (order < 0) {
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return false;
+    }
+
+    /** How many of one family's entries are single addresses (or, with {@code hosts} false, networks). */
+    public int count(boolean ipv6, boolean hosts) {
+        int count = 0;
+        for (int i = 0, size = ipv6 ? v6Size : v4Size; i < size; i++) {
+            count += isHost(ipv6, i) == hosts ? 1 : 0;
+        }
+        return count;
+    }
+
+    private boolean isHost(boolean ipv6, int i) {
+        return ipv6 ? v6[V6 * i + 2] == 128 : (v4[i] & 63) == 32;
     }
 
     /** The single addresses only (a /32 or /128 each), or with {@code hosts} false the networks only. */
     public Cidrs hosts(boolean hosts) {
         Cidrs only = new Cidrs();
         for (int i = 0; i < v4Size; i++) {
-            if (((v4[i] & 63) == 32) == hosts) {
+            if (isHost(false, i) == hosts) {
                 only.addV4(v4[i] >>> 6, (int) (v4[i] & 63));
             }
         }
         for (int i = 0; i < v6Size; i++) {
-            if ((v6[V6 * i + 2] == 128) == hosts) {
+            if (isHost(true, i) == hosts) {
                 only.addV6(v6[V6 * i], v6[V6 * i + 1], (int) v6[V6 * i + 2]);
             }
         }

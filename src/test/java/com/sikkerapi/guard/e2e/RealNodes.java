@@ -129,6 +129,11 @@ final class RealNodes implements AutoCloseable {
         return Scenario.blocklist(namespace, name, endpoint, scoreMinimum, List.of(), rollout, extraSpec);
     }
 
+    /** With this whitelist and further spec lines. */
+    String blocklist(String namespace, String name, int scoreMinimum, List<String> whitelist, String extraSpec) {
+        return Scenario.blocklist(namespace, name, endpoint, scoreMinimum, whitelist, "{soak: 2s}", extraSpec);
+    }
+
     /** kubectl apply --server-side, as an admin (or Argo CD) would. */
     void apply(String yaml) {
         cluster.kubectlStdin(yaml, "apply", "--server-side", "--field-manager=admin", "-f", "-").check();
@@ -212,6 +217,12 @@ final class RealNodes implements AutoCloseable {
     /** Whether node K's live IPv4 set for the blocklist holds the address. */
     boolean listed(int node, String namespace, String blocklist, String address) {
         return cluster.node(node).run("ipset", "test", Naming.of(namespace, blocklist).live4(), address).ok();
+    }
+
+    /** Node K's nftables tables ({@code nft list tables}) and ipsets ({@code ipset list -n}), one a line. */
+    List<String> tablesAndSets(int node) {
+        return java.util.stream.Stream.concat(cluster.node(node).run("nft", "list", "tables").check().output().lines(),
+                cluster.node(node).run("ipset", "list", "-n").check().output().lines()).toList();
     }
 
     /** Whether a ping from node K's attacker gets an answer from the node. */

@@ -226,12 +226,42 @@ class RealNodesKernelTest {
         assertThat(product.attackerReaches(2)).isTrue();
         // ... and a whitelist entry keeps a listed address (score 65, minimum 50 again) off every node.
         product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of(KubeCluster.attackerAddress(2))));
-        product.awaitBlocklist(NAMESPACE, EDGE, "Ready with the whitelist", b -> ready(b, NODES)
-                && b.getStatus().getEntries().v4() > stricter.getStatus().getEntries().v4());
+        ThreatBlocklist whitelisted = product.awaitBlocklist(NAMESPACE, EDGE, "Ready with the whitelist",
+                b -> ready(b, NODES) && b.getStatus().getEntries().v4() > stricter.getStatus().getEntries().v4());
         for (int k = 1; k <= NODES; k++) {
             assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
             assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(2))).isFalse();
         }
+        // The nftables backend, from the product's image: the same list in a table of its own on every node, the
+        // ipsets gone; node 1's attacker (listed) is dropped, node 2's (whitelisted) gets through.
+        Naming names = Naming.of(NAMESPACE, EDGE);
+        product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of(KubeCluster.attackerAddress(2)),
+                "enforcement: {backend: nftables}"));
+        product.awaitBlocklist(NAMESPACE, EDGE, "Ready with the nftables backend", b -> ready(b, NODES)
+                && backends(NODES).equals(List.of("nftables")));
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(product.tablesAndSets(k)).as("node %d", k).contains("table inet " + names.nftTable())
+                    .doesNotContain(names.live4(), names.live6());
+            assertThat(product.report(NAMESPACE, EDGE, k).getSpec().getEntries())
+                    .isEqualTo(whitelisted.getStatus().getEntries());
+        }
+        assertThat(product.attackerReaches(1)).isFalse();
+        assertThat(product.attackerReaches(2)).isTrue();
+        // Back to the default (auto): ipset, where it works, and no nftables table of the blocklist left.
+        product.apply(product.blocklist(NAMESPACE, EDGE, 50, List.of(KubeCluster.attackerAddress(2))));
+        product.awaitBlocklist(NAMESPACE, EDGE, "Ready with the ipset backend again", b -> ready(b, NODES)
+                && backends(NODES).equals(List.of("ipset")));
+        for (int k = 1; k <= NODES; k++) {
+            assertThat(product.tablesAndSets(k)).as("node %d", k).doesNotContain("table inet " + names.nftTable());
+            assertThat(product.listed(k, NAMESPACE, EDGE, KubeCluster.attackerAddress(1))).isTrue();
+        }
+        assertThat(product.attackerReaches(1)).isFalse();
+    }
+
+    /** The backends that the edge blocklist's node reports name, each once. */
+    private List<String> backends(int nodes) {
+        return java.util.stream.IntStream.rangeClosed(1, nodes).mapToObj(k -> product.report(NAMESPACE, EDGE, k))
+                .map(r -> r == null ? "none" : String.valueOf(r.getSpec().getBackend())).distinct().toList();
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.sikkerapi.guard.firewall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sikkerapi.guard.api.EnforcementSpec;
+import com.sikkerapi.guard.firewall.nftables.NftDriftCheck;
 import com.sikkerapi.guard.net.AddressSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,11 +66,7 @@ class DriftRepairKernelTest {
     @Test
     void theNftablesBackendSeesAFlushedChainOrSetBesideAHundredThousandHosts() {
         String table = KernelSets.NAMES.nftTable();
-        List<String> entries = new ArrayList<>();
-        for (int i = 0; i < 100_000; i++) {
-            entries.add("46." + (i >> 15) + "." + (i >> 7 & 255) + "." + ((i & 127) * 2 + 1));
-        }
-        AddressSet list = Lab.blocklist().union(AddressSet.of(entries));
+        AddressSet list = Lab.blocklist().union(AddressSet.of(Lab.scatteredHosts(0, 100_000)));
         Map<String, List<String[]>> sabotage = new LinkedHashMap<>();
         sabotage.put("chain flushed", List.<String[]>of(new String[] {"nft", "flush", "chain", "inet", table,
                 "prerouting"}));
@@ -78,6 +75,42 @@ class DriftRepairKernelTest {
         sabotage.put("host set flushed", List.<String[]>of(new String[] {"sh", "-c", "nft flush set inet " + table
                 + " h4b 2>/dev/null || nft flush set inet " + table + " h4a"}));
         repairsEach(EnforcementSpec.Backend.NFTABLES, list, sabotage);
+    }
+
+    /**
+     * Beside more networks than the check looks up samples at each time (nft reads interval sets whole for that), a
+     * flushed network set is found within the checks it spaces the lookups over: 25,000 networks, every third.
+     */
+    @Test
+    void theNftablesBackendFindsAFlushedNetworkSetBesideManyNetworksWithinAFewChecks() {
+        List<String> entries = new ArrayList<>(List.of("100.128.1.0/30")); // the attacker's host in a network
+        for (int i = 0; i < 25_000; i++) {
+            entries.add("46." + (i >> 7) + "." + (i & 127) * 2 + ".0/24"); // every other /24: none merge
+        }
+        AddressSet list = Lab.blocklist().union(AddressSet.of(entries));
+        int every = (int) Math.ceil(list.cidrCountV4() / (double) NftDriftCheck.SAMPLE_LIMIT);
+        assertThat(every).isEqualTo(3);
+        String table = KernelSets.NAMES.nftTable();
+        try (Lab lab = new Lab()) {
+            Firewall firewall = KernelSets.firewall(EnforcementSpec.Backend.NFTABLES, lab, state);
+            firewall.apply(list, Lab.enforcement(EnforcementSpec.Hook.PREROUTING));
+            assertThat(firewall.repair()).as("nothing to repair on an intact node").isEmpty();
+            lab.node.run("sh", "-c", "nft flush set inet " + table + " v4b 2>/dev/null || nft flush set inet " + table
+                    + " v4a").check();
+            assertThat(lab.attacker.ping(Lab.NODE_A)).as("the node is open").isTrue();
+            int checks = 0;
+            List<String> found = List.of();
+            while (found.isEmpty() && checks < every) {
+                found = firewall.repair();
+                checks++;
+            }
+            System.out.printf("drift, nftables, network set flushed beside %d networks: found at check %d: %s%n",
+                    list.cidrCountV4(), checks, found);
+            assertThat(found).isNotEmpty();
+            assertThat(lab.attacker.ping(Lab.NODE_A)).as("blocked again").isFalse();
+            assertThat(KernelSets.text(KernelSets.read(EnforcementSpec.Backend.NFTABLES, lab)))
+                    .isEqualTo(KernelSets.text(list));
+        }
     }
 
     private void repairsEach(EnforcementSpec.Backend backend, AddressSet list,

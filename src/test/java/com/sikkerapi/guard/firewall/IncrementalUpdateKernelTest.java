@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.net.AddressSet;
+import com.sikkerapi.guard.net.Cidrs;
 import com.sikkerapi.guard.testing.NetNs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,6 +112,67 @@ class IncrementalUpdateKernelTest {
         }
     }
 
+    /**
+     * Each backend's set is made with room for a quarter more entries than its list (ipset: maxelem; nftables: the
+     * host set's size, for the kernel's hash of a fixed size). A difference goes in only where the set has room for
+     * both lists' entries (its additions are counted before its deletions); otherwise the list is loaded whole into
+     * sets sized anew, and differences go in again after that.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
+    void aDifferenceThatTheSetsHaveNoRoomForIsLoadedWholeIntoLargerSets(EnforcementSpec.Backend backend) {
+        try (Lab lab = new Lab()) {
+            Firewall firewall = KernelSets.firewall(backend, lab, state);
+            EnforcementSpec enforcement = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
+            boolean nft = backend == EnforcementSpec.Backend.NFTABLES;
+            List<Boolean> incremental = new ArrayList<>();
+            AddressSet loaded = null;
+            // Hosts [from, to): room for 75,000 after the first; then 11,000 more (19%: room enough); then 7,000
+            // replaced (20% changed, and no room for the 78,000 of both lists); then 1,000 more in the new room.
+            for (int[] hosts : new int[][] {{0, 60_000}, {0, 71_000}, {7_000, 78_000}, {7_000, 79_000}}) {
+                AddressSet list = Lab.blocklist().union(AddressSet.of(Lab.scatteredHosts(hosts[0], hosts[1])));
+                Firewall.Change change = firewall.apply(list, enforcement);
+                incremental.add(change.incremental());
+                loaded = change.incremental() ? loaded : list;
+                String at = "hosts " + hosts[0] + "-" + hosts[1];
+                assertThat(KernelSets.text(KernelSets.read(backend, lab))).as(at).isEqualTo(KernelSets.text(list));
+                // The room of the last full load: a quarter above the entries it loaded (the nftables host set's
+                // hosts; all of ipset's IPv4 entries).
+                long counted = nft ? Cidrs.of(loaded).count(false, true) : loaded.cidrCountV4();
+                String room = nft ? lab.node.run("nft", "-t", "list", "ruleset", "inet").check().output()
+                        : lab.node.run("ipset", "list", "-t", KernelSets.NAMES.live4()).check().output();
+                assertThat(room).as(at).contains((nft ? "size " : "maxelem ") + (counted + counted / 4));
+            }
+            assertThat(incremental).containsExactly(false, true, false, true);
+        }
+    }
+
+    /**
+     * A set flushed by someone else after the last apply: a difference of additions only (no deletion to miss an
+     * entry) must not go in on top of it, the whole list is loaded instead (ipset: the set's entry count; nftables:
+     * the samples the update's transaction looks up).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
+    void aDifferenceIsNotAppliedOnTopOfASetThatWasFlushedMeanwhile(EnforcementSpec.Backend backend) {
+        try (Lab lab = new Lab()) {
+            Firewall firewall = KernelSets.firewall(backend, lab, state);
+            EnforcementSpec enforcement = Lab.enforcement(EnforcementSpec.Hook.PREROUTING);
+            AddressSet list = Lab.blocklist().union(AddressSet.of(Lab.scatteredHosts(0, 300)));
+            firewall.apply(list, enforcement);
+            String flush = backend == EnforcementSpec.Backend.NFTABLES
+                    ? "nft flush set inet " + KernelSets.NAMES.nftTable() + " h4b 2>/dev/null || nft flush set inet "
+                            + KernelSets.NAMES.nftTable() + " h4a"
+                    : "ipset flush " + KernelSets.NAMES.live4();
+            lab.node.run("sh", "-c", flush).check();
+            AddressSet next = list.union(AddressSet.of(List.of("46.1.0.1", "46.1.0.3")));
+            Firewall.Change change = firewall.apply(next, enforcement);
+            assertThat(change.incremental()).as("loaded whole").isFalse();
+            assertThat(KernelSets.text(KernelSets.read(backend, lab))).isEqualTo(KernelSets.text(next));
+            assertThat(lab.attacker.ping(Lab.NODE_A)).isFalse();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = EnforcementSpec.Backend.class, names = {"IPSET", "NFTABLES"})
     void aFloodFromAListedAddressGetsNoPacketThroughWhileDifferencesGoIn(EnforcementSpec.Backend backend) {
@@ -137,6 +199,12 @@ class IncrementalUpdateKernelTest {
             filler.add("45.250.0.0/30");
             filler.add("45.251.0.1");
             AddressSet base = AddressSet.of(filler);
+            // The attacker's entry is the last of its kind, one of the samples that the nftables backend's update
+            // deletes and adds back in its own transaction (its check that the set was not flushed meanwhile).
+            assertThat(Cidrs.of(base.union(AddressSet.of(List.of(Lab.ATTACKER)))).samples(false, true, new Cidrs()))
+                    .contains(Lab.ATTACKER);
+            assertThat(Cidrs.of(base.union(AddressSet.of(List.of("100.128.1.0/30")))).samples(false, false, new Cidrs()))
+                    .contains("100.128.1.0/30");
             firewall.apply(base.union(AddressSet.of(List.of(Lab.ATTACKER))), enforcement);
             int[] incremental = {0};
             Lab.Reached reached = lab.flood(3, () -> {

@@ -36,6 +36,15 @@ final class Lab implements AutoCloseable {
         return spec;
     }
 
+    /** Hosts number {@code from} to {@code to} (exclusive) of 46.0.0.0/14, every other address: none merge. */
+    static List<String> scatteredHosts(int from, int to) {
+        List<String> hosts = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            hosts.add("46." + (i >> 15) + "." + (i >> 7 & 255) + "." + ((i & 127) * 2 + 1));
+        }
+        return hosts;
+    }
+
     /** The attacker's addresses among some filler entries, as a feed would list them. */
     static AddressSet blocklist() {
         List<String> entries = new ArrayList<>(List.of(ATTACKER, ATTACKER6, "45.0.0.0/24", "2a0f:ff::/48"));

@@ -69,10 +69,20 @@ class CidrsDifferenceTest {
     }
 
     @Test
-    void samplesAreTheFirstMiddleAndLastEntriesAsWritten() {
-        Cidrs cidrs = Cidrs.of(AddressSet.of(List.of("45.0.0.0/24", "45.0.2.0/24", "45.0.4.7", "2a0f::/48")));
-        assertThat(cidrs.samples(false)).containsExactly("45.0.0.0/24", "45.0.2.0/24", "45.0.4.7");
-        assertThat(cidrs.samples(true)).containsExactly("2a0f::/48");
-        assertThat(Cidrs.of(AddressSet.EMPTY).samples(false)).isEmpty();
+    void samplesAreTheFirstMiddleAndLastHostsOrNetworksOfAFamilyAsWritten() {
+        Cidrs cidrs = Cidrs.of(AddressSet.of(List.of("45.0.0.0/24", "45.0.1.9", "45.0.2.0/24", "45.0.3.1", "45.0.4.0/24",
+                "45.0.5.1", "45.0.6.0/24", "45.0.7.7", "2a0f::/48", "2a0f:1::1")));
+        Cidrs none = Cidrs.of(AddressSet.EMPTY);
+        assertThat(cidrs.samples(false, false, none)).containsExactly("45.0.0.0/24", "45.0.4.0/24", "45.0.6.0/24");
+        assertThat(cidrs.samples(false, true, none)).containsExactly("45.0.1.9", "45.0.5.1", "45.0.7.7");
+        Cidrs removed = Cidrs.of(AddressSet.of(List.of("45.0.5.1", "45.0.6.0/24", "2a0f::/48")));
+        assertThat(cidrs.samples(false, true, removed)).containsExactly("45.0.1.9", "45.0.7.7");
+        assertThat(cidrs.samples(false, false, removed)).containsExactly("45.0.0.0/24", "45.0.4.0/24");
+        assertThat(cidrs.samples(true, false, removed)).isEmpty();
+        assertThat(cidrs.count(false, true)).isEqualTo(4);
+        assertThat(cidrs.samples(true, false, none)).containsExactly("2a0f::/48");
+        assertThat(cidrs.samples(true, true, removed)).containsExactly("2a0f:1::1");
+        assertThat(cidrs.count(true, false)).isEqualTo(1);
+        assertThat(Cidrs.of(AddressSet.EMPTY).samples(false, true, none)).isEmpty();
     }
 }

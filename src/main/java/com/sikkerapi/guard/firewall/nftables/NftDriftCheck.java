@@ -5,6 +5,7 @@ import com.sikkerapi.guard.api.EnforcementSpec;
 import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.firewall.Commands;
 import com.sikkerapi.guard.firewall.LiveList;
+import com.sikkerapi.guard.net.Cidrs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,16 +21,17 @@ import java.util.TreeMap;
  * delete element}: the kernel looks each up and the transaction is dropped; it reads the interval sets' elements
  * only, so its cost grows with the networks listed, not the hosts).
  */
-final class NftDriftCheck {
+public final class NftDriftCheck {
     /**
      * Networks (the interval sets' entries) up to which each check also looks up sample entries of every set: nft
-     * reads the interval sets whole for that lookup (0.24 s for 50,000 networks, measured), a hundredth of a core
-     * at a check every 10 s with 10,000. Hosts cost nothing there: a million as fast as ten.
+     * reads the interval sets whole for that lookup, of a host set's entries too (0.24 s beside 50,000 networks,
+     * measured), a hundredth of a core at a check every 10 s with 10,000. Hosts cost nothing there: a million as
+     * fast as ten.
      */
-    static final int SAMPLE_LIMIT = 10_000;
+    public static final int SAMPLE_LIMIT = 10_000;
 
-    /** This table's objects as one terse listing shows them. */
-    record Ruleset(List<String> chains, List<String> sets, Map<String, List<String>> rules,
+    /** This table's objects as one terse listing shows them; each set with its size (0: none declared). */
+    record Ruleset(List<String> chains, Map<String, Long> sets, Map<String, List<String>> rules,
             Map<String, Long> counters) {
         boolean exists() {
             return !chains.isEmpty() || !sets.isEmpty();
@@ -38,6 +40,8 @@ final class NftDriftCheck {
 
     private final Commands commands;
     private final String table;
+    /** Drift checks run, to space out the sample lookups above {@link #SAMPLE_LIMIT} networks. */
+    private long checks;
 
     NftDriftCheck(Commands commands, String table) {
         this.commands = commands;
@@ -47,7 +51,7 @@ final class NftDriftCheck {
     /** The table's chains (each with its hook: {@code prerouting hook prerouting}), sets, rules and counters. */
     Ruleset ruleset() {
         List<String> chains = new ArrayList<>();
-        List<String> sets = new ArrayList<>();
+        Map<String, Long> sets = new TreeMap<>();
         Map<String, List<String>> rules = new TreeMap<>();
         Map<String, Long> counters = new TreeMap<>();
         for (JsonNode item : terse(commands)) {
@@ -59,7 +63,7 @@ final class NftDriftCheck {
                 chains.add(object.path("name").asText() + (object.has("hook") ? " hook " + object.path("hook")
                         .asText() : ""));
             } else if (item.has("set")) {
-                sets.add(object.path("name").asText());
+                sets.put(object.path("name").asText(), object.path("size").asLong(0));
             } else if (item.has("rule")) {
                 rules.computeIfAbsent(object.path("chain").asText(), c -> new ArrayList<>()).add(signature(object));
             } else if (item.has("counter")) {
@@ -77,15 +81,35 @@ final class NftDriftCheck {
     }
 
     /**
-     * What of the last transactions is no longer as they left it: the table, its chains with their hooks, the live
-     * slot's sets and every chain's rules, from one terse listing; up to {@link #SAMPLE_LIMIT} networks also sample
-     * entries of each set looked up (a set flushed: nft tells no element count short of listing them all).
+     * What of the last transactions is no longer as they left it: its {@link #structure}, and sample entries of each
+     * set looked up (a set flushed: nft tells no element count short of listing them all). nft reads the interval sets
+     * whole for a lookup, so above {@link #SAMPLE_LIMIT} networks the samples are looked up every n-th check only
+     * (n the networks over the limit, rounded up): the mean cost stays that of the limit, and a flushed set is found
+     * within n checks.
      */
     List<String> drift(LiveList applied, Character slot) {
         if (applied == null) {
             return List.of();
         }
-        Ruleset now = ruleset();
+        List<String> drift = structure(applied, slot, ruleset());
+        long every = (networks(applied) + SAMPLE_LIMIT - 1) / SAMPLE_LIMIT;
+        if (!drift.isEmpty() || checks++ % Math.max(1, every) != 0) {
+            return drift;
+        }
+        byte[] lookups = lookups(applied, slot, null);
+        if (lookups.length == 0) {
+            return List.of();
+        }
+        Commands.Result lookup = commands.run(out -> out.write(lookups), "nft", "-c", "-f", "-");
+        return lookup.ok() ? List.of() : List.of("a set lacks entries it was given (flushed?): "
+                + lookup.output().strip().lines().findFirst().orElse("exit " + lookup.exit()));
+    }
+
+    /**
+     * What of the table is no longer as the last transactions left it, from one terse listing ({@link #ruleset}): the
+     * table, its chains with their hooks, the live slot's sets and every chain's rules (no set's elements).
+     */
+    List<String> structure(LiveList applied, char slot, Ruleset now) {
         if (now.chains().isEmpty()) {
             return List.of("the table inet " + table + " or its chains are missing");
         }
@@ -98,7 +122,7 @@ final class NftDriftCheck {
         }
         for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
             for (boolean hosts : new boolean[] {true, false}) {
-                if (!now.sets().contains(NftScript.set(v6, hosts, slot))) {
+                if (!now.sets().containsKey(NftScript.set(v6, hosts, slot))) {
                     drift.add("the set " + NftScript.set(v6, hosts, slot) + " is missing");
                 }
             }
@@ -108,32 +132,44 @@ final class NftDriftCheck {
         }
         Map<String, List<String>> rules = new TreeMap<>(now.rules());
         expected.keySet().forEach(chain -> rules.putIfAbsent(chain, List.of()));
-        if (!rules.equals(expected)) {
-            return List.of("the chains hold " + rules + " instead of " + expected);
-        }
-        return applied.entries().hosts(false).size() <= SAMPLE_LIMIT ? samples(applied, slot) : List.of();
+        return rules.equals(expected) ? List.of() : List.of("the chains hold " + rules + " instead of " + expected);
     }
 
-    /** Sample entries of each set, looked up by a deletion that nft only checks (nothing changes). */
-    private List<String> samples(LiveList applied, char slot) {
+    /** The networks (interval sets' entries) of a list, both families. */
+    static long networks(LiveList applied) {
+        return applied.entries().count(false, false) + (long) applied.entries().count(true, false);
+    }
+
+    /**
+     * nft statements that look up sample entries of each set ({@link Cidrs#samples}): a deletion of them, which fails
+     * the transaction when one is missing. For an update's own transaction ({@code update} not null) each deletion is
+     * followed by the same addition (the kernel commits both at once: a packet never meets the set without them),
+     * and the update's removed entries are left out (an interval set refuses a second change of an element in one
+     * transaction), as is a network set that the update refills whole, or every one above {@link #SAMPLE_LIMIT}
+     * networks.
+     */
+    byte[] lookups(LiveList applied, char slot, Cidrs.Difference update) {
+        Cidrs except = update == null ? new Cidrs() : update.removed();
+        boolean networks = update == null || networks(applied) <= SAMPLE_LIMIT;
         StringBuilder script = new StringBuilder();
         for (boolean v6 : applied.ipv6() ? new boolean[] {false, true} : new boolean[] {false}) {
             for (boolean hosts : new boolean[] {true, false}) {
-                List<String> samples = applied.entries().family(v6).hosts(hosts).samples(v6);
-                if (!samples.isEmpty()) {
-                    script.append("delete element inet ").append(table).append(' ')
-                            .append(NftScript.set(v6, hosts, slot)).append(" { ").append(String.join(", ", samples))
-                            .append(" }\n");
+                if (!hosts && (!networks || update != null && NftScript.networksChanged(update, v6))) {
+                    continue;
+                }
+                List<String> samples = applied.entries().samples(v6, hosts, except);
+                if (samples.isEmpty()) {
+                    continue;
+                }
+                String elements = " element inet " + table + " " + NftScript.set(v6, hosts, slot) + " { "
+                        + String.join(", ", samples) + " }\n";
+                script.append("delete").append(elements);
+                if (update != null) {
+                    script.append("add").append(elements);
                 }
             }
         }
-        if (script.isEmpty()) {
-            return List.of();
-        }
-        Commands.Result lookup = commands.run(out -> out.write(script.toString().getBytes(StandardCharsets.US_ASCII)),
-                "nft", "-c", "-f", "-");
-        return lookup.ok() ? List.of() : List.of("a set lacks entries it was given (flushed?): "
-                + lookup.output().strip().lines().findFirst().orElse("exit " + lookup.exit()));
+        return script.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A rule as the drift check compares it: the set it matches and what it does (goto, log, drop). */

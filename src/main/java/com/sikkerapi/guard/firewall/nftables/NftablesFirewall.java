@@ -57,17 +57,25 @@ public final class NftablesFirewall implements Firewall {
     public Change apply(AddressSet list, EnforcementSpec enforcement) {
         LiveList next = LiveList.of(list, enforcement);
         Cidrs.Difference difference = LiveList.incremental(live, next, enforcement);
-        if (difference != null && check.drift(live, slot).isEmpty()) {
+        NftDriftCheck.Ruleset now = difference == null ? null : check.ruleset();
+        if (difference != null && check.structure(live, slot, now).isEmpty() && fits(now, live, difference, slot)) {
             LiveList from = live;
             char in = slot;
+            // The first transaction looks up samples of the live sets too (one flushed meanwhile fails it, and the
+            // whole list is loaded instead), as the deletion of each removed entry looks that one up.
+            byte[] lookups = check.lookups(from, in, difference);
             Commands.Result result;
             if (NftScript.hostsOnly(difference)) {
                 result = nft(out -> {
+                    out.write(lookups);
                     script.additions(difference, from, next, in, out);
                     script.deletions(difference, next, in, out);
                 });
             } else {
-                result = nft(out -> script.additions(difference, from, next, in, out));
+                result = nft(out -> {
+                    out.write(lookups);
+                    script.additions(difference, from, next, in, out);
+                });
                 if (result.ok()) {
                     result = nft(out -> script.deletions(difference, next, in, out));
                 }
@@ -81,6 +89,20 @@ public final class NftablesFirewall implements Firewall {
         live = null;
         load(next);
         return Change.full(next.entries().size());
+    }
+
+    /**
+     * Whether the difference stays within the size of each live host set (see NftScript): the kernel counts an
+     * addition against it before the deletions of the same transaction, so the set must have room for both lists'.
+     */
+    private static boolean fits(NftDriftCheck.Ruleset now, LiveList from, Cidrs.Difference difference, char slot) {
+        for (boolean v6 : new boolean[] {false, true}) {
+            long size = now.sets().getOrDefault(NftScript.set(v6, true, slot), 0L);
+            if (size > 0 && from.entries().count(v6, true) + difference.added().count(v6, true) > size) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The whole list into the other slot's sets, then the rules switched to them (see NftScript). */
@@ -110,9 +132,9 @@ public final class NftablesFirewall implements Firewall {
      * being one transaction that flushes and refills its sets).
      */
     private Optional<Character> liveSlot() {
-        List<String> sets = check.ruleset().sets();
-        boolean a = sets.contains(NftScript.set(false, true, 'a'));
-        boolean b = sets.contains(NftScript.set(false, true, 'b'));
+        Map<String, Long> sets = check.ruleset().sets();
+        boolean a = sets.containsKey(NftScript.set(false, true, 'a'));
+        boolean b = sets.containsKey(NftScript.set(false, true, 'b'));
         return a == b ? Optional.empty() : Optional.of(a ? 'a' : 'b');
     }
 
