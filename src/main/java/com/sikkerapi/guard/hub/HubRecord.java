@@ -6,11 +6,14 @@ import com.sikkerapi.guard.api.ReportStatus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
  * What the hub last did, for the operator to fold into the blocklist's status: its last pull and its last report
- * round, both keys written together on the record ConfigMap (one apply owns both, so neither drops the other).
+ * round; and, for the hub that follows it, what it took from each node's report. All keys are written together on
+ * the record ConfigMap (one apply owns them all, so none drops another).
  */
 final class HubRecord {
     private static final Logger LOG = Logger.getLogger(HubRecord.class);
@@ -18,6 +21,7 @@ final class HubRecord {
     private final KubernetesClient client;
     private ListStatus list;
     private ReportStatus reports;
+    private SortedMap<String, String> taken = new TreeMap<>();
     private boolean read;
 
     HubRecord(KubernetesClient client) {
@@ -44,6 +48,18 @@ final class HubRecord {
         return next;
     }
 
+    /** Per node, the end of the last interval the hub took from its report (its predecessor's after a restart). */
+    synchronized SortedMap<String, String> taken(AgentConfig agent) {
+        readOnce(agent);
+        return new TreeMap<>(taken);
+    }
+
+    synchronized void write(AgentConfig agent, SortedMap<String, String> next) {
+        readOnce(agent);
+        taken = new TreeMap<>(next);
+        apply(agent);
+    }
+
     private void readOnce(AgentConfig agent) {
         if (read) {
             return;
@@ -52,12 +68,13 @@ final class HubRecord {
                 .withName(ListPublication.recordName(agent.blocklist())).get();
         list = ListPublication.record(current);
         reports = ListPublication.reportRecord(current);
+        taken = ListPublication.taken(current);
         read = true;
     }
 
     private void apply(AgentConfig agent) {
         try {
-            ListPublication.apply(client, ListPublication.record(agent, list, reports));
+            ListPublication.apply(client, ListPublication.record(agent, list, reports, taken));
         } catch (KubernetesClientException e) {
             LOG.warnf("Could not write the hub's record: %s", e.getMessage());
         }

@@ -22,7 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -43,8 +44,6 @@ final class HubReports {
     private final Path keyFile;
     private final HubRecord records;
     private final ReportQueue queue = new ReportQueue(MAX_PENDING);
-    /** Per node, the end of the last interval taken from its report. */
-    private final Map<String, String> taken = new HashMap<>();
     /** The nodes whose intervals were taken since the last round. */
     private final java.util.Set<String> collectedNodes = new java.util.HashSet<>();
     private long acceptedTotal;
@@ -59,22 +58,34 @@ final class HubReports {
 
     /**
      * Takes each node's latest interval into the queue, once. A node's report holds an interval only until its next
-     * one replaces it, one reporting interval later: the hub looks more often than it sends (see HubCommand).
+     * one replaces it, one reporting interval later: the hub looks more often than it sends (see HubCommand). What it
+     * took is marked in the hub's record, so that a hub that replaces this one does not send it again (what was
+     * taken but not sent when a hub stops is lost with it, as its queue is).
      */
     synchronized void collect(AgentLoop.Config config) {
         AgentConfig agent = config.agent();
         AddressSet excluded = AddressSet.of(config.neverBlocked());
+        SortedMap<String, String> taken = records.taken(agent);
+        SortedMap<String, String> marks = new TreeMap<>(); // of the nodes that have a report: a removed node's go
         for (ThreatBlocklistNode report : client.resources(ThreatBlocklistNode.class).inNamespace(agent.namespace())
                 .withLabel(ThreatBlocklistNode.BLOCKLIST_LABEL, agent.blocklist()).list().getItems()) {
             ThreatBlocklistNodeSpec node = report.getSpec();
-            if (node == null || node.getNodeName() == null || node.getBlockedSources() == null
-                    || node.getBlockedSourcesUntil() == null
-                    || node.getBlockedSourcesUntil().equals(taken.get(node.getNodeName()))) {
+            if (node == null || node.getNodeName() == null) {
                 continue;
             }
-            taken.put(node.getNodeName(), node.getBlockedSourcesUntil());
-            queue.add(summary(node.getBlockedSources()), excluded);
-            collectedNodes.add(node.getNodeName());
+            String mark = taken.get(node.getNodeName());
+            if (node.getBlockedSources() != null && node.getBlockedSourcesUntil() != null
+                    && !node.getBlockedSourcesUntil().equals(mark)) {
+                queue.add(summary(node.getBlockedSources()), excluded);
+                collectedNodes.add(node.getNodeName());
+                mark = node.getBlockedSourcesUntil();
+            }
+            if (mark != null) {
+                marks.put(node.getNodeName(), mark);
+            }
+        }
+        if (!marks.equals(taken)) {
+            records.write(agent, marks);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.hub;
 
 import com.sikkerapi.guard.api.AgentConfig;
+import com.sikkerapi.guard.api.Json;
 import com.sikkerapi.guard.api.ListStatus;
 import com.sikkerapi.guard.api.ObjectNames;
 import com.sikkerapi.guard.api.ThreatBlocklist;
@@ -42,6 +43,8 @@ public final class ListPublication {
     public static final String RECORD_OUTPUT = "hub-status";
     public static final String RECORD_KEY = "status.json";
     public static final String REPORTS_KEY = "reports.json";
+    /** Per node, the end of the last interval of blocked sources the hub took from its report. */
+    static final String TAKEN_KEY = "taken.json";
     static final String PART_KEY = "list.sgl";
     static final String DIGEST = "digest";
     static final String SLOT = "slot";
@@ -193,13 +196,28 @@ public final class ListPublication {
         return json == null ? null : Serialization.unmarshal(json, com.sikkerapi.guard.api.ReportStatus.class);
     }
 
-    static ConfigMap record(AgentConfig config, ListStatus list, com.sikkerapi.guard.api.ReportStatus reports) {
+    /** The hub's marks of what it took from each node's report (see HubReports); none before its first. */
+    static java.util.SortedMap<String, String> taken(ConfigMap configMap) {
+        String json = configMap == null || configMap.getData() == null ? null : configMap.getData().get(TAKEN_KEY);
+        java.util.SortedMap<String, String> taken = new java.util.TreeMap<>();
+        if (json != null) {
+            Json.read(json, com.fasterxml.jackson.databind.JsonNode.class).fields()
+                    .forEachRemaining(mark -> taken.put(mark.getKey(), mark.getValue().asText()));
+        }
+        return taken;
+    }
+
+    static ConfigMap record(AgentConfig config, ListStatus list, com.sikkerapi.guard.api.ReportStatus reports,
+            java.util.SortedMap<String, String> taken) {
         Map<String, String> data = new LinkedHashMap<>();
         if (list != null) {
             data.put(RECORD_KEY, Serialization.asJson(list));
         }
         if (reports != null) {
             data.put(REPORTS_KEY, Serialization.asJson(reports));
+        }
+        if (!taken.isEmpty()) {
+            data.put(TAKEN_KEY, Json.write(taken));
         }
         return new ConfigMapBuilder().withMetadata(metadata(config, recordName(config.blocklist()), RECORD_OUTPUT))
                 .withData(data).build();

@@ -1,6 +1,7 @@
 package com.sikkerapi.guard.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sikkerapi.guard.agent.AgentLoop;
@@ -332,14 +333,19 @@ class HubOnRealApiServerTest {
         client.resource(report).fieldManager("test").forceConflicts().serverSideApply();
     }
 
+    /** A hub's reporting, as its process holds it, with this record. */
+    private HubReports reports(HubRecord record) {
+        return new HubReports(client, new BulkReporter(new BulkReporter.Settings(Duration.ofSeconds(5), 0,
+                Duration.ofMillis(10), Duration.ofSeconds(1), "test")), dir.resolve("api-key"), record);
+    }
+
     private static BlockedSource ssh(String address, long packets) {
         return new BlockedSource(address, packets, "TCP", 22, "ssh");
     }
 
     @Test
     void everyNodesAttackersAreReportedOnceInOneBulkReport() {
-        HubReports reports = new HubReports(client, new BulkReporter(new BulkReporter.Settings(Duration.ofSeconds(5),
-                0, Duration.ofMillis(10), Duration.ofSeconds(1), "test")), dir.resolve("api-key"), records);
+        HubReports reports = reports(records);
         Instant until = Instant.parse("2026-12-01T10:00:00Z");
         api.refuseReports("46.6.6.6");
         for (String node : List.of("a", "b", "c")) {
@@ -380,8 +386,7 @@ class HubOnRealApiServerTest {
 
     @Test
     void anIntervalCollectedBetweenRoundsIsReportedWithTheNextOne() {
-        HubReports reports = new HubReports(client, new BulkReporter(new BulkReporter.Settings(Duration.ofSeconds(5),
-                0, Duration.ofMillis(10), Duration.ofSeconds(1), "test")), dir.resolve("api-key"), records);
+        HubReports reports = reports(records);
         Instant until = Instant.parse("2026-12-01T11:00:00Z");
         nodeReport("a", until, ssh("45.1.1.1", 3));
         reports.collect(config);
@@ -392,5 +397,28 @@ class HubOnRealApiServerTest {
         assertThat(api.reports().get(0)).contains("45.1.1.1").contains("45.2.2.2");
         assertThat(round.addresses()).isEqualTo(2);
         assertThat(round.nodes()).as("one node, two intervals").isEqualTo(1);
+    }
+
+    @Test
+    void aHubThatReplacesAnotherSendsNothingThatItsPredecessorTook() {
+        Instant until = Instant.parse("2026-12-01T12:00:00Z");
+        nodeReport("a", until, ssh("45.1.1.1", 3));
+        nodeReport("b", until, ssh("45.2.2.2", 2));
+        reports(records).round(config);
+        assertThat(api.reports()).hasSize(1);
+        // The hub's pod replaced: a new process (nothing in memory), the same record.
+        HubReports next = reports(new HubRecord(client));
+        assertThat(next.round(config).result()).isEqualTo("Nothing");
+        assertThat(api.reports()).hasSize(1);
+        nodeReport("a", until.plusSeconds(60), ssh("45.3.3.3", 1));
+        assertThat(next.round(config).addresses()).isEqualTo(1);
+        assertThat(api.reports()).hasSize(2);
+        assertThat(api.reports().get(1)).contains("45.3.3.3").doesNotContain("45.1.1.1").doesNotContain("45.2.2.2");
+        // A node whose report is gone loses its mark: the record does not grow with the nodes that come and go.
+        client.resources(ThreatBlocklistNode.class).inNamespace(namespace).withName("edge.b").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.resources(ThreatBlocklistNode.class)
+                .inNamespace(namespace).withName("edge.b").get() == null);
+        next.collect(config);
+        assertThat(ListPublication.taken(get(ListPublication.recordName("edge")))).containsOnlyKeys("a");
     }
 }
