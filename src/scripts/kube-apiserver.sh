@@ -31,9 +31,19 @@ run() {
   command -v etcd >/dev/null || { echo "etcd not found: apt-get install etcd-server" >&2; exit 1; }
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
+  # The API server stops first, while etcd still answers, and each gets 10 s before a KILL: both stopped at once,
+  # an API server was seen still shutting down 30 s later, its parent's TERM then ended this script mid-cleanup and
+  # the server outlived the test run (its second signal ended it at once). No signal interrupts the cleanup.
   cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    trap '' TERM INT
+    local i pid
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+      pid=${pids[$i]}
+      kill "$pid" 2>/dev/null || continue
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    done
     rm -rf "$dir/etcd" "$dir/certs"
   }
   trap cleanup EXIT
