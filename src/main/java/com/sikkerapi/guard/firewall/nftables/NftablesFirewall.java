@@ -25,8 +25,9 @@ import org.jboss.logging.Logger;
  * ({@link NftScript}), and a second one points the rules at them and deletes the old slot's: packets meet the old list
  * or the new one, a hook change moves the chain without a gap, and a failure leaves everything as it was. A small
  * change to the list in place is a transaction of additions, then one of deletions, so that an address both lists
- * hold is listed throughout (one transaction when only single addresses change: none of them moves between sets).
- * The counters are named objects, so they survive the rule rewrites; removal deletes the table, which holds nothing
+ * hold is listed throughout (one transaction when only single addresses change: none of them moves between sets);
+ * its first transaction also looks up sample entries of the live sets ({@link NftDriftCheck#lookups}), so that it
+ * never goes in on top of a set that was flushed meanwhile. The counters are named objects, so they survive the rule rewrites; removal deletes the table, which holds nothing
  * else.
  */
 public final class NftablesFirewall implements Firewall {
