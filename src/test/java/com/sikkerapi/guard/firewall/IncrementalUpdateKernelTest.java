@@ -201,9 +201,10 @@ class IncrementalUpdateKernelTest {
             AddressSet base = AddressSet.of(filler);
             // The attacker's entry is the last of its kind, one of the samples that the nftables backend's update
             // deletes and adds back in its own transaction (its check that the set was not flushed meanwhile).
-            assertThat(Cidrs.of(base.union(AddressSet.of(List.of(Lab.ATTACKER)))).samples(false, true, new Cidrs()))
+            Cidrs none = new Cidrs();
+            assertThat(Cidrs.of(base.union(AddressSet.of(List.of(Lab.ATTACKER)))).samples(false, true, none))
                     .contains(Lab.ATTACKER);
-            assertThat(Cidrs.of(base.union(AddressSet.of(List.of("100.128.1.0/30")))).samples(false, false, new Cidrs()))
+            assertThat(Cidrs.of(base.union(AddressSet.of(List.of("100.128.1.0/30")))).samples(false, false, none))
                     .contains("100.128.1.0/30");
             firewall.apply(base.union(AddressSet.of(List.of(Lab.ATTACKER))), enforcement);
             int[] incremental = {0};

@@ -70,8 +70,8 @@ class CidrsDifferenceTest {
 
     @Test
     void samplesAreTheFirstMiddleAndLastHostsOrNetworksOfAFamilyAsWritten() {
-        Cidrs cidrs = Cidrs.of(AddressSet.of(List.of("45.0.0.0/24", "45.0.1.9", "45.0.2.0/24", "45.0.3.1", "45.0.4.0/24",
-                "45.0.5.1", "45.0.6.0/24", "45.0.7.7", "2a0f::/48", "2a0f:1::1")));
+        Cidrs cidrs = Cidrs.of(AddressSet.of(List.of("45.0.0.0/24", "45.0.1.9", "45.0.2.0/24", "45.0.3.1",
+                "45.0.4.0/24", "45.0.5.1", "45.0.6.0/24", "45.0.7.7", "2a0f::/48", "2a0f:1::1")));
         Cidrs none = Cidrs.of(AddressSet.EMPTY);
         assertThat(cidrs.samples(false, false, none)).containsExactly("45.0.0.0/24", "45.0.4.0/24", "45.0.6.0/24");
         assertThat(cidrs.samples(false, true, none)).containsExactly("45.0.1.9", "45.0.5.1", "45.0.7.7");

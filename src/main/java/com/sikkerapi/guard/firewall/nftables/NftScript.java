@@ -178,8 +178,7 @@ final class NftScript {
     }
 
     static boolean networksChanged(Cidrs.Difference difference, boolean v6) {
-        return difference.removed().family(v6).hosts(false).size() + difference.added().family(v6).hosts(false)
-                .size() > 0;
+        return difference.removed().count(v6, false) + difference.added().count(v6, false) > 0;
     }
 
     private void refill(OutputStream out, String set, Cidrs entries) throws IOException {

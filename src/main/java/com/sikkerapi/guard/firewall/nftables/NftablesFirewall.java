@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
  * change to the list in place is a transaction of additions, then one of deletions, so that an address both lists
  * hold is listed throughout (one transaction when only single addresses change: none of them moves between sets);
  * its first transaction also looks up sample entries of the live sets ({@link NftDriftCheck#lookups}), so that it
- * never goes in on top of a set that was flushed meanwhile. The counters are named objects, so they survive the rule rewrites; removal deletes the table, which holds nothing
- * else.
+ * never goes in on top of a set that was flushed meanwhile. The counters are named objects, so they survive the rule
+ * rewrites; removal deletes the table, which holds nothing else.
  */
 public final class NftablesFirewall implements Firewall {
     private static final Logger LOG = Logger.getLogger(NftablesFirewall.class);
