@@ -32,7 +32,10 @@ public record ListStatus(
         @Nullable @JsonPropertyDescription("When the hub last tried.") String lastAttempt,
         @Nullable @JsonPropertyDescription("Nodes whose agent enforces (or dry-runs) this digest.") Integer nodesOnList,
         @Nullable @JsonPropertyDescription("Available, or Unavailable when the hub has no running replica.")
-        String hub) {
+        String hub,
+        @Nullable @JsonPropertyDescription("Where the list comes from: each source's address, its last answer and "
+                + "the entries it gave.")
+        java.util.List<SourceStatus> sources) {
 
     /** The results of a pull that published nothing because something is wrong (not merely unchanged). */
     public static final java.util.Set<String> FAILURES = java.util.Set.of("PullFailed", "DestinationRefused",
@@ -47,9 +50,33 @@ public record ListStatus(
         return digest == null ? null : digest.substring(0, Math.min(12, digest.length()));
     }
 
+    /** A new list published now. */
+    public static ListStatus published(String message, String digest, EntryCounts entries, long bytes, int parts,
+            String now, String lastPull, java.util.List<SourceStatus> sources) {
+        return new ListStatus("Published", message, digest, version(digest), entries, bytes, parts, now, lastPull, now,
+                null, null, sources);
+    }
+
+    /**
+     * An attempt that published nothing new: the facts of the publication before it ({@code before}, null when
+     * there is none) stay, with this attempt's result and sources.
+     *
+     * @param pulled the sources answered (the last pull's time moves)
+     */
+    public static ListStatus kept(ListStatus before, String result, String message, String now, boolean pulled,
+            java.util.List<SourceStatus> sources) {
+        if (before == null) {
+            return new ListStatus(result, message, null, null, null, null, null, null, pulled ? now : null, now, null,
+                    null, sources);
+        }
+        return new ListStatus(result, message, before.digest, before.version, before.entries, before.bytes,
+                before.parts, before.published, pulled ? now : before.lastPull, now, null, null,
+                sources != null ? sources : before.sources);
+    }
+
     /** This record as the operator shows it: with the node count and the hub's availability. */
     public ListStatus withCluster(Integer onList, String hubState) {
         return new ListStatus(result, message, digest, version, entries, bytes, parts, published, lastPull,
-                lastAttempt, onList, hubState);
+                lastAttempt, onList, hubState, sources);
     }
 }

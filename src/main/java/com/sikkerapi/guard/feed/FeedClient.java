@@ -21,8 +21,9 @@ import javax.net.ssl.SSLContext;
 /**
  * Downloads feeds: TLS verified (the JDK's trust store and host name check), connect and total timeouts, a cap on
  * the body size, retries with exponential backoff and jitter for what can pass (connection errors, 5xx, 429 with a
- * short Retry-After), conditional requests so that an unchanged feed costs no quota and no apply, and every URL
- * (the first and each redirect) judged by a {@link DestinationPolicy} before it is asked.
+ * short Retry-After), conditional requests so that an unchanged feed costs no quota and no apply, gzip bodies (the
+ * cap holds for the bytes received and for the bytes they decode to), and every URL (the first and each redirect)
+ * judged by a {@link DestinationPolicy} before it is asked.
  */
 public final class FeedClient {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
@@ -38,15 +39,23 @@ public final class FeedClient {
                 "sikkerguard-hub");
     }
 
-    /** What the last good download of a source said about itself, for a conditional request. */
-    public record Validators(String etag, String lastModified) {
-        public static final Validators NONE = new Validators(null, null);
+    /**
+     * What the last good download of a source said about itself, and the address that said it (the last hop of
+     * any redirects): a conditional request is only ever sent to that address, so that another address, or a
+     * redirect that now leads elsewhere, cannot answer "not modified" for a body it never served.
+     */
+    public record Validators(String etag, String lastModified, URI from) {
+        public static final Validators NONE = new Validators(null, null, null);
+
+        boolean applyTo(URI at) {
+            return from != null && from.equals(at) && (etag != null || lastModified != null);
+        }
     }
 
     public sealed interface Outcome {
     }
 
-    /** A complete body, in {@code body}. */
+    /** A complete body, in {@code body}, as the server meant it (a gzip encoding undone). */
     public record Fetched(Path body, Validators validators) implements Outcome {
     }
 
@@ -54,8 +63,15 @@ public final class FeedClient {
     public record NotModified() implements Outcome {
     }
 
-    /** No usable body; {@code reason} never contains a credential. */
-    public record Failed(String reason) implements Outcome {
+    /**
+     * No usable body; {@code reason} never contains a credential.
+     *
+     * @param status the HTTP status of the answer, or null when there was none
+     */
+    public record Failed(String reason, Integer status) implements Outcome {
+        Failed(String reason) {
+            this(reason, null);
+        }
     }
 
     /** Not asked at all: the destination policy refuses the URL or a redirect. */
@@ -105,7 +121,7 @@ public final class FeedClient {
                 }
                 // Credentials go to the host they were given for, never to the host of a redirect.
                 HttpRequest request = request(at, at.getHost().equalsIgnoreCase(uri.getHost()) ? headers : Map.of(),
-                        cached);
+                        cached.applyTo(at) ? cached : Validators.NONE);
                 response = Failsafe.with(retry).get(() -> send(request, partial));
                 if (!REDIRECTS.contains(response.statusCode())) {
                     break;
@@ -128,12 +144,14 @@ public final class FeedClient {
             if (status != 200) {
                 Duration wait = HttpRetry.retryAfter(response);
                 return new Failed("HTTP " + status + " from " + redacted(uri)
-                        + (wait.isZero() ? "" : " (retry after " + wait.toSeconds() + " s)"));
+                        + (wait.isZero() ? "" : " (retry after " + wait.toSeconds() + " s)"), status);
             }
-            Files.move(partial, into, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            String encoding = response.headers().firstValue("Content-Encoding").orElse("identity").strip();
+            if (!ContentEncoding.decode(encoding, partial, into, settings.maxBytes())) {
+                return new Failed("unsupported Content-Encoding from " + redacted(uri), status);
+            }
             return new Fetched(into, new Validators(response.headers().firstValue("ETag").orElse(null),
-                    response.headers().firstValue("Last-Modified").orElse(null)));
+                    response.headers().firstValue("Last-Modified").orElse(null), at));
         } catch (dev.failsafe.FailsafeException e) {
             return new Failed(describe(e.getCause() != null ? e.getCause() : e, uri));
         } catch (IOException | RuntimeException e) {
@@ -149,7 +167,7 @@ public final class FeedClient {
 
     private HttpRequest request(URI uri, Map<String, String> headers, Validators cached) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(settings.totalTimeout())
-                .header("User-Agent", settings.userAgent()).header("Accept-Encoding", "identity");
+                .header("User-Agent", settings.userAgent()).header("Accept-Encoding", ContentEncoding.ACCEPTED);
         headers.forEach(request::header);
         if (cached.etag() != null) {
             request.header("If-None-Match", cached.etag());
@@ -181,8 +199,8 @@ public final class FeedClient {
         return "pull of " + redacted(uri) + " failed: " + what;
     }
 
-    /** The URL without its query, which for some feeds carries a token. */
+    /** The URL without its user info and its query, where some feeds carry a password or a token. */
     static String redacted(URI uri) {
-        return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+        return SourceAddress.withoutQuery(uri);
     }
 }

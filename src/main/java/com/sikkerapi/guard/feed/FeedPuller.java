@@ -1,6 +1,9 @@
 package com.sikkerapi.guard.feed;
 
 import com.sikkerapi.guard.api.FeedSource;
+import com.sikkerapi.guard.api.Hashes;
+import com.sikkerapi.guard.api.Rfc3339;
+import com.sikkerapi.guard.api.SourceStatus;
 import com.sikkerapi.guard.api.ThreatBlocklistSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +11,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The hub's pull phase: every source of a blocklist fetched (conditionally, reusing the last body of a source
@@ -19,8 +24,32 @@ import java.util.Map;
  * list missing one of its sources is not the list the admin asked for, and the published list stays.
  */
 public final class FeedPuller {
-    /** One source: where, how to ask, how to read it. Header values may hold credentials and are never logged. */
-    public record Source(String name, URI uri, Map<String, String> headers, String format) {
+    /**
+     * One source: where, how to ask, how to read it. Header values may hold credentials and are never logged.
+     *
+     * @param publicQuery the query holds no secret (SikkerAPI's filters) and is shown in the status as it is
+     */
+    public record Source(String name, URI uri, Map<String, String> headers, String format, boolean publicQuery) {
+        public Source(String name, URI uri, Map<String, String> headers, String format) {
+            this(name, uri, headers, format, false);
+        }
+
+        /**
+         * Everything that decides the answer, as a short hash: the name, the address with its query, the format
+         * and the headers (their values only hashed, so the key is never on disk in clear).
+         */
+        String key() {
+            StringBuilder text = new StringBuilder(name).append('\n').append(uri).append('\n').append(format);
+            new TreeMap<>(headers).forEach((header, value) -> text.append('\n').append(header).append(':')
+                    .append(value));
+            return Hashes.sha256Hex(text.toString(), 16);
+        }
+
+        /** The address for the status: no credentials, and a plain feed's query values hidden (tokens live there). */
+        public String shown() {
+            return SourceAddress.shown(uri, publicQuery);
+        }
+
         @Override
         public String toString() {
             return name + " (" + FeedClient.redacted(uri) + ")";
@@ -32,20 +61,21 @@ public final class FeedPuller {
      * @param result the validation, or null when the pull failed or nothing changed
      * @param failure why the pull failed, or null
      * @param refused the failure is a destination the policy refuses (the spec must change, not the network)
+     * @param sources per source, the last answer and what it gave
      */
-    public record Pull(boolean unchanged, ValidationResult result, String failure, boolean refused) {
-        Pull(boolean unchanged, ValidationResult result, String failure) {
-            this(unchanged, result, failure, false);
-        }
+    public record Pull(boolean unchanged, ValidationResult result, String failure, boolean refused,
+            List<SourceStatus> sources) {
     }
 
     private final FeedClient client;
-    private final Path cache;
+    private final SourceCache cache;
+    private final Path dir;
 
     /** @param cache the hub's scratch folder: last bodies and their validators are kept there per source */
     public FeedPuller(FeedClient client, Path cache) {
         this.client = client;
-        this.cache = cache;
+        this.dir = cache;
+        this.cache = new SourceCache(cache);
     }
 
     /** The sources of a spec; the SikkerAPI key is read from its mounted file at each pull (rotation needs no restart). */
@@ -54,7 +84,7 @@ public final class FeedPuller {
         if (spec.getSource().getSikkerapi() != null) {
             String key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
             sources.add(new Source("sikkerapi", SikkerApiQuery.blacklist(spec.getSource().getSikkerapi()),
-                    Map.of("Authorization", "Bearer " + key), "plain"));
+                    Map.of("Authorization", "Bearer " + key), "plain", true));
         }
         for (FeedSource feed : spec.getSource().getFeeds()) {
             String format = switch (feed.getFormat()) {
@@ -79,13 +109,7 @@ public final class FeedPuller {
             text.append(source.name()).append('\n').append(source.uri()).append('\n').append(source.format())
                     .append('\n');
         }
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(text.toString(), 16);
     }
 
     /**
@@ -93,75 +117,79 @@ public final class FeedPuller {
      */
     public Pull pull(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected,
             boolean revalidate) throws IOException {
-        Files.createDirectories(cache);
+        Files.createDirectories(dir);
+        cache.retainOnly(sources);
         boolean allUnchanged = true;
         for (Source source : sources) {
-            Path body = cache.resolve(source.name() + ".body");
-            Path validators = cache.resolve(source.name() + ".validators");
-            FeedClient.Validators cached = Files.exists(body) ? readValidators(validators) : FeedClient.Validators.NONE;
-            FeedClient.Outcome outcome = client.fetch(source.uri(), source.headers(), cached,
-                    cache.resolve(source.name() + ".new"));
+            SourceCache.Held held = cache.held(source);
+            FeedClient.Validators validators = cache.hasBody(source) ? held.validators() : FeedClient.Validators.NONE;
+            FeedClient.Outcome outcome = client.fetch(source.uri(), source.headers(), validators,
+                    cache.download(source));
+            String now = Rfc3339.format(Instant.now());
             if (outcome instanceof FeedClient.Failed failed) {
-                return new Pull(false, null, source.name() + ": " + failed.reason());
+                if (failed.status() != null) {
+                    cache.hold(source, held.answered(failed.status(), now));
+                }
+                return failure(sources, source.name() + ": " + failed.reason(), false);
             }
             if (outcome instanceof FeedClient.Refused refused) {
-                return new Pull(false, null, source.name() + ": " + refused.reason(), true);
+                return failure(sources, source.name() + ": " + refused.reason(), true);
             }
             if (outcome instanceof FeedClient.Fetched fetched) {
                 allUnchanged = false;
-                Files.move(fetched.body(), body, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                writeValidators(validators, fetched.validators());
+                cache.replaceBody(source, fetched.body());
+                cache.hold(source, held.fetched(fetched.validators(), now));
+            } else {
+                cache.hold(source, held.answered(304, now));
             }
         }
         if (allUnchanged && !sources.isEmpty() && !revalidate) {
-            return new Pull(true, null, null);
+            return new Pull(true, null, null, false, statuses(sources));
         }
         return validate(sources, policy, previousEntries, rejected);
     }
 
     /**
      * The bodies of the last pull validated again without asking any source (the whitelist or the cluster's
-     * ranges changed, not the feeds); empty when a body is not at hand (a restarted hub): then pull.
+     * ranges changed, not the feeds); empty when a body is not at hand (a restarted hub, a changed source): then
+     * pull.
      */
-    public java.util.Optional<Pull> revalidate(List<Source> sources, ValidationPolicy policy, long previousEntries,
+    public Optional<Pull> revalidate(List<Source> sources, ValidationPolicy policy, long previousEntries,
             RejectedLines rejected) throws IOException {
         for (Source source : sources) {
-            if (!Files.exists(cache.resolve(source.name() + ".body"))) {
-                return java.util.Optional.empty();
+            if (!cache.hasBody(source)) {
+                return Optional.empty();
             }
         }
-        return java.util.Optional.of(validate(sources, policy, previousEntries, rejected));
+        return Optional.of(validate(sources, policy, previousEntries, rejected));
     }
 
-    private Pull validate(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected) {
+    private Pull validate(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected)
+            throws IOException {
         ListCollector collector = new ListCollector(policy.minPrefixV4(), policy.minPrefixV6(), rejected);
         for (Source source : sources) {
+            long before = collector.entries();
             collector.beginSource(source.name());
-            try (InputStream in = Files.newInputStream(cache.resolve(source.name() + ".body"))) {
+            try (InputStream in = Files.newInputStream(cache.body(source))) {
                 FeedParser.forFormat(source.format()).parse(in, collector);
             } catch (IOException e) {
-                return new Pull(false, null, source.name() + ": unreadable body: " + e.getMessage());
+                return failure(sources, source.name() + ": unreadable body: " + e.getMessage(), false);
             }
+            cache.hold(source, cache.held(source).counted(collector.entries() - before));
         }
-        return new Pull(false, ListValidator.validate(collector, policy, previousEntries), null);
+        return new Pull(false, ListValidator.validate(collector, policy, previousEntries), null, false,
+                statuses(sources));
     }
 
-    private static FeedClient.Validators readValidators(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return FeedClient.Validators.NONE;
-        }
-        List<String> lines = Files.readAllLines(file);
-        return new FeedClient.Validators(value(lines, 0), value(lines, 1));
+    private Pull failure(List<Source> sources, String reason, boolean refused) {
+        return new Pull(false, null, reason, refused, statuses(sources));
     }
 
-    private static String value(List<String> lines, int index) {
-        return lines.size() > index && !lines.get(index).isEmpty() ? lines.get(index) : null;
-    }
-
-    private static void writeValidators(Path file, FeedClient.Validators validators) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, (validators.etag() == null ? "" : validators.etag()) + "\n"
-                + (validators.lastModified() == null ? "" : validators.lastModified()) + "\n");
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** Every source as the cache knows it now, in the spec's order. */
+    private List<SourceStatus> statuses(List<Source> sources) {
+        return sources.stream().map(source -> {
+            SourceCache.Held held = cache.held(source);
+            return new SourceStatus(source.name(), source.shown(), held.status(), held.answered(), held.entries());
+        }).toList();
     }
 }

@@ -64,8 +64,8 @@ final class HubRecord {
         if (read) {
             return;
         }
-        ConfigMap current = client.configMaps().inNamespace(agent.namespace())
-                .withName(ListPublication.recordName(agent.blocklist())).get();
+        ConfigMap current = com.sikkerapi.guard.api.Owners.ownedBy(client.configMaps().inNamespace(agent.namespace())
+                .withName(ListPublication.recordName(agent.blocklist())).get(), agent.uid());
         list = ListPublication.record(current);
         reports = ListPublication.reportRecord(current);
         taken = ListPublication.taken(current);

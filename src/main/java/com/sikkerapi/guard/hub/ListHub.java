@@ -65,8 +65,8 @@ final class ListHub {
      */
     Pulled cycle(AgentLoop.Config config, boolean configChanged, boolean fetch) throws IOException {
         AgentConfig agent = config.agent();
-        ConfigMap pointerMap = client.configMaps().inNamespace(agent.namespace())
-                .withName(ListPublication.pointerName(agent.blocklist())).get();
+        ConfigMap pointerMap = com.sikkerapi.guard.api.Owners.ownedBy(client.configMaps().inNamespace(agent.namespace())
+                .withName(ListPublication.pointerName(agent.blocklist())).get(), agent.uid());
         Optional<ListPublication.Pointer> current = ListPublication.pointer(pointerMap);
         String now = Rfc3339.format(Instant.now());
         List<FeedPuller.Source> sources = FeedPuller.sources(agent.spec(), apiKeyFile);
@@ -95,16 +95,16 @@ final class ListHub {
         rejected.forEach(line -> LOG.warnf("Skipped %s", line));
         if (pull.failure() != null) {
             LOG.warnf("Pull failed, the published list stays: %s", pull.failure());
-            return new Pulled(write(agent, keep(agent, pull.refused() ? "DestinationRefused" : "PullFailed", pull.failure(),
-                    now, false)), null);
+            return new Pulled(write(agent, keep(agent, pull.refused() ? "DestinationRefused" : "PullFailed",
+                    pull.failure(), now, false, pull)), null);
         }
         if (pull.unchanged()) {
-            return new Pulled(write(agent, keep(agent, "Unchanged", "no source changed", now, true)), null);
+            return new Pulled(write(agent, keep(agent, "Unchanged", "no source changed", now, true, pull)), null);
         }
         boolean pulled = again.isEmpty();
         if (pull.result() instanceof ValidationResult.Rejected refused) {
             LOG.warnf("List refused, the published list stays: %s", refused.reason());
-            return new Pulled(write(agent, keep(agent, "ListRejected", refused.reason(), now, false)), null);
+            return new Pulled(write(agent, keep(agent, "ListRejected", refused.reason(), now, false, pull)), null);
         }
         AddressSet list = ((ValidationResult.Accepted) pull.result()).blocked();
         long listed = pull.result().counts().entries();
@@ -118,14 +118,15 @@ final class ListHub {
                 apply(ListPublication.pointer(agent, new ListPublication.Pointer(digest, same.slot(), same.parts(),
                         listed, asked, same.other())));
             }
-            return new Pulled(write(agent, keep(agent, "Unchanged", "the list is the one published", now, pulled)), list,
+            return new Pulled(write(agent, keep(agent, "Unchanged", "the list is the one published", now, pulled,
+                    pull)), list,
                     listed);
         }
         List<byte[]> parts = ListEncoding.split(encoded, ListPublication.MAX_PART_BYTES);
         if (parts.size() > ListPublication.MAX_PARTS) {
             return new Pulled(write(agent, keep(agent, "DoesNotFit", encoded.length + " bytes need " + parts.size()
                     + " parts of " + ListPublication.MAX_PART_BYTES / 1024 + " KiB, at most "
-                    + ListPublication.MAX_PARTS + " are published", now, pulled)), list, listed);
+                    + ListPublication.MAX_PARTS + " are published", now, pulled, pull)), list, listed);
         }
         // During a rollout the nodes not yet moved enforce the version the operator retains: it is never
         // overwritten (the target it replaces may be; the operator then rolls out the new list instead).
@@ -136,21 +137,21 @@ final class ListHub {
                 .orElseGet(() -> current.map(pointer -> other(pointer.slot())).orElse('a'));
         String waiting = retained.isPresent() ? null : stillEnforced(agent, slot);
         if (waiting != null) {
-            return new Pulled(write(agent, keep(agent, "Waiting", waiting, now, pulled)), list, listed);
+            return new Pulled(write(agent, keep(agent, "Waiting", waiting, now, pulled, pull)), list, listed);
         }
         ListPublication.Located untouched = current.map(pointer -> pointer.slot() != slot ? pointer.current()
                 : pointer.other()).orElse(null);
         try {
             publish(agent, slot, parts, digest, listed, asked, untouched);
         } catch (KubernetesClientException e) {
-            return new Pulled(write(agent, keep(agent, "WriteFailed", e.getMessage(), now, pulled)), list, listed);
+            return new Pulled(write(agent, keep(agent, "WriteFailed", e.getMessage(), now, pulled, pull)), list, listed);
         }
         ListStatus before = records.list(agent);
         LOG.infof("Published %d IPv4 and %d IPv6 entries for the nodes: %s (%d bytes in %d part(s))", entries.v4(),
                 entries.v6(), ListStatus.version(digest), encoded.length, parts.size());
-        return new Pulled(write(agent, new ListStatus("Published", entries.total() + " entries in " + parts.size()
-                + " part(s)", digest, ListStatus.version(digest), entries, (long) encoded.length, parts.size(), now,
-                pulled || before == null ? now : before.lastPull(), now, null, null)), list, listed);
+        return new Pulled(write(agent, ListStatus.published(entries.total() + " entries in " + parts.size()
+                + " part(s)", digest, entries, encoded.length, parts.size(), now,
+                pulled || before == null ? now : before.lastPull(), pull.sources())), list, listed);
     }
 
     /** Parts first (into the slot no node is told to read), then the pointer: a reader never sees a half. */
@@ -213,12 +214,9 @@ final class ListHub {
     }
 
     /** A pull that published nothing new: the last publication's facts stay, with this attempt's result. */
-    private ListStatus keep(AgentConfig agent, String result, String message, String now, boolean pulled) {
-        ListStatus before = records.list(agent);
-        return before == null ? new ListStatus(result, message, null, null, null, null, null, null,
-                pulled ? now : null, now, null, null)
-                : new ListStatus(result, message, before.digest(), before.version(), before.entries(), before.bytes(),
-                        before.parts(), before.published(), pulled ? now : before.lastPull(), now, null, null);
+    private ListStatus keep(AgentConfig agent, String result, String message, String now, boolean pulled,
+            FeedPuller.Pull pull) {
+        return ListStatus.kept(records.list(agent), result, message, now, pulled, pull.sources());
     }
 
     private ListStatus write(AgentConfig agent, ListStatus record) {

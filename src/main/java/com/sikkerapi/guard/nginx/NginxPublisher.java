@@ -43,7 +43,7 @@ public final class NginxPublisher {
     private final Path apiKeyFile;
     private final FeedPuller blockPuller;
     private final FeedPuller challengePuller;
-    private long[] listed;
+    private Baselines baselines;
     /** Where block-cidrs was last written ({@code namespace/name}), recorded for the operator to take it back. */
     private String ingressTarget;
 
@@ -72,21 +72,28 @@ public final class NginxPublisher {
             throws IOException {
         AgentConfig agent = config.agent();
         NginxOutputSpec spec = agent.spec().getOutputs().getNginx();
-        ConfigMap first = client.configMaps().inNamespace(agent.namespace())
-                .withName(NginxPublication.configMapName(agent.blocklist(), 1)).get();
+        ConfigMap first = com.sikkerapi.guard.api.Owners.ownedBy(client.configMaps()
+                .inNamespace(agent.namespace()).withName(NginxPublication.configMapName(agent.blocklist(), 1)).get(),
+                agent.uid());
         NginxOutputStatus previous = first == null ? null : NginxPublication.status(first);
-        if (listed == null) {
-            listed = previousListed(first);
+        if (baselines == null) {
+            baselines = previousBaselines(first);
             ingressTarget = recordedTarget(first);
         }
         String now = Rfc3339.format(Instant.now());
         ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), AddressSet.of(config.neverBlocked()));
         boolean twoTiers = spec.getTiers() == NginxOutputSpec.Tiers.two;
 
-        Tier block = twoTiers ? pull(blockPuller, withScore(agent.spec(), spec.getBlockScoreMinimum(), true), policy,
-                listed[0], configChanged) : fromNodeList(nodes, policy);
-        Tier challenge = twoTiers ? pull(challengePuller, withScore(agent.spec(), spec.getChallengeScoreMinimum(),
-                false), policy, listed[1], configChanged) : new Tier(AddressSet.EMPTY, 0, null, null, false);
+        List<FeedPuller.Source> blockSources = twoTiers ? FeedPuller.sources(withScore(agent.spec(),
+                spec.getBlockScoreMinimum(), true), apiKeyFile) : List.of();
+        List<FeedPuller.Source> challengeSources = twoTiers ? FeedPuller.sources(withScore(agent.spec(),
+                spec.getChallengeScoreMinimum(), false), apiKeyFile) : List.of();
+        String blockAsked = FeedPuller.identity(blockSources);
+        String challengeAsked = FeedPuller.identity(challengeSources);
+        Tier block = twoTiers ? pull(blockPuller, blockSources, policy, baselines.block(blockAsked), configChanged)
+                : fromNodeList(nodes, policy);
+        Tier challenge = twoTiers ? pull(challengePuller, challengeSources, policy,
+                baselines.challenge(challengeAsked), configChanged) : new Tier(AddressSet.EMPTY, 0, null, null, false);
         for (Tier tier : List.of(block, challenge)) {
             if (tier.failure() != null) {
                 LOG.warnf("Not published (%s), the last publication stays: %s", tier.failureReason(), tier.failure());
@@ -125,7 +132,8 @@ public final class NginxPublisher {
                 + " ConfigMaps", same ? previous.published() : now, now,
                 NginxPublication.configMapNames(agent.blocklist(), spec.getConfigMaps()), blockEntries,
                 challengeEntries, fits.bytes(), ingress);
-        long[] published = {block.listed(), challenge.listed()};
+        Baselines published = twoTiers ? new Baselines(block.listed(), blockAsked, challenge.listed(), challengeAsked)
+                : new Baselines(block.listed(), null, challenge.listed(), null);
         // The parts after the first go first: the status on the first then says what is there.
         try {
             for (int slot = fits.configMaps().size(); slot >= 1; slot--) {
@@ -139,7 +147,7 @@ public final class NginxPublisher {
             // The growth rule keeps comparing with what was last published, not with this unpublished list.
             return record(agent, keep(previous, "WriteFailed", e.getMessage(), now));
         }
-        listed = published;
+        baselines = published;
         LOG.infof("Published %d block and %d challenge networks (%d bytes)%s", blockEntries, challengeEntries,
                 fits.bytes(), ingress == null ? "" : "; ingress-nginx: " + ingress);
         return status;
@@ -149,13 +157,13 @@ public final class NginxPublisher {
         if (nodes.failure() != null) {
             return Tier.failed(nodes.failureReason(), nodes.failure());
         }
-        return nodes.list() == null ? new Tier(null, listed[0], null, null, true)
+        return nodes.list() == null ? new Tier(null, baselines.block(), null, null, true)
                 : new Tier(nodes.list().except(policy.whitelist()), nodes.listed(), null, null, false);
     }
 
-    private Tier pull(FeedPuller puller, ThreatBlocklistSpec spec, ValidationPolicy policy, long previous,
+    private Tier pull(FeedPuller puller, List<FeedPuller.Source> sources, ValidationPolicy policy, long previous,
             boolean revalidate) throws IOException {
-        FeedPuller.Pull pull = puller.pull(FeedPuller.sources(spec, apiKeyFile), policy, previous,
+        FeedPuller.Pull pull = puller.pull(sources, policy, previous,
                 (source, line, reason, text) -> { }, revalidate);
         if (pull.failure() != null) {
             return Tier.failed("PullFailed", pull.failure());
@@ -223,7 +231,7 @@ public final class NginxPublisher {
         try {
             ConfigMap first = client.configMaps().inNamespace(agent.namespace()).withName(name).get();
             ConfigMap annotated = NginxPublication.configMap(agent, 1, first == null ? Map.of() : first.getData(),
-                    annotations(status, listed));
+                    annotations(status, baselines));
             apply(annotated);
         } catch (KubernetesClientException e) {
             LOG.warnf("Could not record the publication status on %s: %s", name, e.getMessage());
@@ -238,9 +246,9 @@ public final class NginxPublisher {
                         previous.ingressNginx());
     }
 
-    private Map<String, String> annotations(NginxOutputStatus status, long[] listed) {
+    private Map<String, String> annotations(NginxOutputStatus status, Baselines listed) {
         Map<String, String> annotations = new java.util.HashMap<>(Map.of(NginxPublication.STATUS_ANNOTATION,
-                NginxPublication.statusJson(status), NginxPublication.LISTED_ANNOTATION, listed[0] + "," + listed[1]));
+                NginxPublication.statusJson(status), NginxPublication.LISTED_ANNOTATION, listed.annotation()));
         if (ingressTarget != null) {
             annotations.put(NginxPublication.INGRESS_TARGET_ANNOTATION, ingressTarget);
         }
@@ -252,14 +260,9 @@ public final class NginxPublisher {
                 : first.getMetadata().getAnnotations().get(NginxPublication.INGRESS_TARGET_ANNOTATION);
     }
 
-    private static long[] previousListed(ConfigMap first) {
-        String value = first == null || first.getMetadata().getAnnotations() == null ? null
-                : first.getMetadata().getAnnotations().get(NginxPublication.LISTED_ANNOTATION);
-        if (value == null) {
-            return new long[] {-1, -1};
-        }
-        String[] parts = value.split(",");
-        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+    private static Baselines previousBaselines(ConfigMap first) {
+        return Baselines.parse(first == null || first.getMetadata().getAnnotations() == null ? null
+                : first.getMetadata().getAnnotations().get(NginxPublication.LISTED_ANNOTATION));
     }
 
     private void apply(ConfigMap configMap) {

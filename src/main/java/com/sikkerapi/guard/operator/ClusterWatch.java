@@ -95,9 +95,9 @@ final class ClusterWatch {
 
     /** The hub's records of its last pull and report round (null before the first), and its availability. */
     static StatusAggregator.Hub hub(Context<ThreatBlocklist> context, ThreatBlocklist blocklist, Boolean available) {
-        ConfigMap record = source(context, ConfigMap.class, PUBLICATIONS).get(new ResourceID(
+        ConfigMap record = com.sikkerapi.guard.api.Owners.ownedBy(source(context, ConfigMap.class, PUBLICATIONS).get(new ResourceID(
                 ListPublication.recordName(blocklist.getMetadata().getName()), blocklist.getMetadata().getNamespace()))
-                .orElse(null);
+                .orElse(null), blocklist.getMetadata().getUid());
         return new StatusAggregator.Hub(ListPublication.record(record), ListPublication.reportRecord(record),
                 available);
     }

@@ -581,7 +581,8 @@ class RealNodesKernelTest {
 
     /**
      * An object's resource version; for a blocklist, its generation and its status but what the hub's own timers
-     * change (its report rounds every minute here, its pull times): a change the operator rightly writes.
+     * change (its report rounds every minute here, its pull times and its sources' answers): a change the operator
+     * rightly writes.
      */
     private static String version(HasMetadata object) {
         if (object instanceof ThreatBlocklist blocklist && blocklist.getStatus() != null) {
@@ -593,7 +594,7 @@ class RealNodesKernelTest {
                 var list = copy.getStatus().getList();
                 copy.getStatus().setList(new com.sikkerapi.guard.api.ListStatus(list.result(), list.message(),
                         list.digest(), list.version(), list.entries(), list.bytes(), list.parts(), list.published(),
-                        null, null, list.nodesOnList(), list.hub()));
+                        null, null, list.nodesOnList(), list.hub(), null));
             }
             return blocklist.getMetadata().getGeneration() + "/" + io.fabric8.kubernetes.client.utils.Serialization
                     .asJson(copy.getStatus());

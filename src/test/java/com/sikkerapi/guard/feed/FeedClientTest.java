@@ -99,6 +99,18 @@ class FeedClientTest {
             ex.getHttpContext().getServer(); // keep the reference explicit
             ex.close();
         });
+        server.createContext("/bomb", ex -> {
+            hit(ex);
+            // 1,024 bytes on the wire at most, 64 KiB once decoded: the cap holds for both.
+            var packed = new java.io.ByteArrayOutputStream();
+            try (var gzip = new java.util.zip.GZIPOutputStream(packed)) {
+                gzip.write("1.1.1.1\n".repeat(8192).getBytes(StandardCharsets.US_ASCII));
+            }
+            ex.getResponseHeaders().add("Content-Encoding", "gzip");
+            ex.sendResponseHeaders(200, packed.size());
+            ex.getResponseBody().write(packed.toByteArray());
+            ex.close();
+        });
         server.createContext("/elsewhere", ex -> {
             hit(ex);
             send(ex, 302, "", Map.of("Location", "http://127.0.0.2:" + server.getAddress().getPort() + "/ok"));
@@ -173,6 +185,23 @@ class FeedClientTest {
                 f -> assertThat(f.reason()).contains("larger than 1024 bytes"));
         assertThat(dir.resolve("body")).doesNotExist();
         assertThat(hits.get("/big").get()).as("a too-large feed is not fetched again").isEqualTo(1);
+    }
+
+    @Test
+    void aGzipBodyThatDecodesPastTheCapIsRefused() {
+        var outcome = fetch("/bomb", FeedClient.Validators.NONE);
+        assertThat(outcome).isInstanceOfSatisfying(FeedClient.Failed.class,
+                f -> assertThat(f.reason()).contains("larger than 1024 bytes"));
+        assertThat(dir.resolve("body")).doesNotExist();
+    }
+
+    @Test
+    void validatorsAreNeverSentToAnAddressOtherThanTheOneTheyCameFrom() {
+        var elsewhere = new FeedClient.Validators("\"v1\"", null, URI.create("http://127.0.0.1:1/other"));
+        assertThat(fetch("/ok", elsewhere)).as("asked without If-None-Match").isInstanceOf(FeedClient.Fetched.class);
+        var fetched = (FeedClient.Fetched) fetch("/ok", FeedClient.Validators.NONE);
+        assertThat(fetched.validators().from()).isEqualTo(uri("/ok"));
+        assertThat(fetch("/ok", fetched.validators())).isInstanceOf(FeedClient.NotModified.class);
     }
 
     @Test

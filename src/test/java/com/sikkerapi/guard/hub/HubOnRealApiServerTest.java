@@ -166,6 +166,21 @@ class HubOnRealApiServerTest {
     }
 
     @Test
+    void aBlocklistMadeAgainUnderTheSameNameTakesNothingOfItsPredecessorsPublication() throws Exception {
+        hub(DestinationPolicy.ANY).cycle(config, true, true);
+        // Deleted and made again: a new uid, while the garbage collector has not yet taken the old objects.
+        AgentLoop.Config again = new AgentLoop.Config(new AgentConfig("edge", namespace, "uid-of-the-new-one", 1,
+                Mode.Enforcing, ModeReason.Spec, spec()), config.protectedRanges());
+        records = new HubRecord(client);
+        ListHub.Pulled first = hub(DestinationPolicy.ANY).cycle(again, true, true);
+        assertThat(first.record().result()).as("published for the new one, not 'the list is the one published'")
+                .isEqualTo("Published");
+        assertThat(get(ListPublication.pointerName("edge")).getMetadata().getOwnerReferences())
+                .extracting(io.fabric8.kubernetes.api.model.OwnerReference::getUid)
+                .containsExactly("uid-of-the-new-one");
+    }
+
+    @Test
     void aListThatWaitsForTheNodesIsPublishedFromTheBodyAtHandWhenTheyMoveOn() throws Exception {
         ListHub hub = hub(DestinationPolicy.ANY);
         String v1 = hub.cycle(config, true, true).record().digest();

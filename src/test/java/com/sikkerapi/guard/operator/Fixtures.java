@@ -28,7 +28,7 @@ final class Fixtures {
     static com.sikkerapi.guard.api.ListStatus published(Instant at, String result, long v4, long v6) {
         String time = Rfc3339.format(at);
         return new com.sikkerapi.guard.api.ListStatus(result, "", DIGEST, com.sikkerapi.guard.api.ListStatus.version(
-                DIGEST), EntryCounts.of(v4, v6), 1000L, 1, time, time, time, null, null);
+                DIGEST), EntryCounts.of(v4, v6), 1000L, 1, time, time, time, null, null, null);
     }
 
     /** The hub's record ConfigMap as the hub writes it (owned by the blocklist, labelled for the operator). */

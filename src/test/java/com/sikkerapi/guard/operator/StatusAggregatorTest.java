@@ -57,6 +57,18 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void theStatusSaysWhereTheListCameFrom() {
+        var sources = List.of(new com.sikkerapi.guard.api.SourceStatus("feed-local", "https://feeds.example/l?t=***",
+                304, "2026-11-23T09:59:00Z", 41L));
+        var record = Fixtures.published(NOW.minusSeconds(60), "Unchanged", 41, 0);
+        var hub = new StatusAggregator.Hub(com.sikkerapi.guard.api.ListStatus.kept(record, "Unchanged",
+                "no source changed", "2026-11-23T09:59:00Z", true, sources), null, true);
+        ThreatBlocklistStatus status = fold(blocklist("edge", 1), Set.of("a"), List.of(), hub, NOW);
+        assertThat(status.getList().sources()).isEqualTo(sources);
+        assertThat(Serialization.asJson(status)).contains("\"httpStatus\":304");
+    }
+
+    @Test
     void olderGenerationsStaleHeartbeatsAndFailuresAreNotReady() {
         ThreatBlocklist blocklist = blocklist("edge", 4);
         ThreatBlocklistNode failed = report("edge", "c", NodePhase.Failed, 4, NOW, 0, 0);
@@ -138,7 +150,7 @@ class StatusAggregatorTest {
         var failed = new StatusAggregator.Hub(new com.sikkerapi.guard.api.ListStatus("DestinationRefused",
                 "feed-x: refused http://169.254.169.254/: it resolves to 169.254.169.254", Fixtures.DIGEST,
                 "5e1f0c5e1f0c", com.sikkerapi.guard.api.EntryCounts.of(6000, 0), 1000L, 1, "2026-11-23T08:00:00Z",
-                "2026-11-23T08:00:00Z", "2026-11-23T09:59:00Z", null, null), null, true);
+                "2026-11-23T08:00:00Z", "2026-11-23T09:59:00Z", null, null, null), null, true);
         var refused = StatusAggregator.find(fold(blocklist, Set.of("a", "b"), reports, failed, NOW), "Published");
         assertThat(refused.getStatus()).isEqualTo("False");
         assertThat(refused.getReason()).isEqualTo("DestinationRefused");

@@ -69,6 +69,11 @@ public final class Nginx implements AutoCloseable {
                 "error.log");
     }
 
+    /** Where it listens: {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
     /** A GET of / as the proxy in front would send it for a client at this address. */
     public HttpResponse<String> get(String forwardedFor) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
