@@ -3,6 +3,7 @@ package com.sikkerapi.guard.agent;
 import com.sikkerapi.guard.api.AgentConfig;
 import com.sikkerapi.guard.api.EntryCounts;
 import com.sikkerapi.guard.api.Json;
+import com.sikkerapi.guard.api.ListBounds;
 import com.sikkerapi.guard.api.Mode;
 import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.ThreatBlocklistSpec;
@@ -41,14 +42,19 @@ public final class AgentLoop {
      * The operator's configuration for this agent: the validated spec, its mode, the cluster's ranges, and the
      * rollout that says which identity each node enforces (null where the operator said nothing of one).
      */
-    public record Config(AgentConfig agent, List<String> protectedRanges, com.sikkerapi.guard.api.Rollout rollout) {
+    public record Config(AgentConfig agent, List<String> protectedRanges, com.sikkerapi.guard.api.Rollout rollout,
+            ListBounds bounds) {
         public Config(AgentConfig agent, List<String> protectedRanges) {
             this(agent, protectedRanges, null);
         }
 
+        public Config(AgentConfig agent, List<String> protectedRanges, com.sikkerapi.guard.api.Rollout rollout) {
+            this(agent, protectedRanges, rollout, ListBounds.DEFAULTS);
+        }
+
         /** This configuration with another identity's settings (a node not yet moved by a rollout). */
         public Config with(AgentConfig assigned) {
-            return new Config(assigned, protectedRanges, rollout);
+            return new Config(assigned, protectedRanges, rollout, bounds);
         }
 
         public ThreatBlocklistSpec spec() {
@@ -83,6 +89,7 @@ public final class AgentLoop {
     private final List<URI> apiServer;
     private final Function<List<URI>, SelfTest> selfTests;
     private final AgentMetrics metrics;
+    private final NodeInvariants invariants = new NodeInvariants();
     /** What is in place: the enforced list's digest and entries, and the inputs it was made from. */
     private EntryCounts enforced;
     private String enforcedDigest;
@@ -111,6 +118,12 @@ public final class AgentLoop {
         Optional<LastGoodList.Saved> saved = lastGood.load();
         if (saved.isEmpty()) {
             return Optional.empty();
+        }
+        String refusal = NodeInvariants.saved(saved.get().list());
+        if (refusal != null) {
+            String message = "the last good list on this node's disk is refused: " + refusal;
+            LOG.errorf("%s; nothing is restored before the first contact", message);
+            return Optional.of(Outcome.error(NodePhase.Pending, null, null, "ListRefused", message));
         }
         // What a restarted agent's predecessor left is taken as it is when the cheap check finds it intact: nothing
         // is loaded again, and the next change can be a difference. After a reboot, or when it is not intact, the
@@ -154,6 +167,17 @@ public final class AgentLoop {
                     "NotPublished", "NotPublished", "the hub has not published a list yet", false);
         }
         String digest = published.get().digest();
+        // The hub checked these; a node checks them again on whatever it is handed (see NodeInvariants).
+        NodeInvariants.Checked checked = invariants.published(published.get(), config.bounds());
+        AddressSet publishedList = checked.list();
+        String outOfBounds = checked.refusal();
+        if (outOfBounds != null) {
+            String message = "the list " + com.sikkerapi.guard.api.ListStatus.version(digest) + " is refused: "
+                    + outOfBounds;
+            LOG.errorf("%s; the list in place stays", message);
+            return Outcome.error(enforced != null ? NodePhase.Degraded : NodePhase.Failed, enforced, enforcedDigest,
+                    "ListRefused", message);
+        }
         String next = basis(digest, whitelist, config);
         if (next.equals(refusedBasis)) {
             return refused;
@@ -166,7 +190,7 @@ public final class AgentLoop {
             return new Outcome(dryRun ? NodePhase.DryRun : NodePhase.Enforcing, enforced, enforcedDigest,
                     "Unchanged", null, null, false);
         }
-        AddressSet list = published.get().list().except(AddressSet.of(whitelist));
+        AddressSet list = publishedList.except(AddressSet.of(whitelist));
         if (dryRun) {
             EntryCounts wouldBlock = counts(list);
             LOG.infof("Dry-run: would block %d IPv4 and %d IPv6 entries", wouldBlock.v4(), wouldBlock.v6());

@@ -57,8 +57,12 @@ public final class ConfigWatch implements AutoCloseable {
         Optional<Set<String>> nodes = Optional.ofNullable(configMap.getData().get(AgentConfig.SELECTED_NODES_KEY))
                 .map(text -> Set.copyOf(lines(text)));
         String rollout = configMap.getData().get(com.sikkerapi.guard.api.Rollout.KEY);
+        String bounds = configMap.getData().get(com.sikkerapi.guard.api.ListBounds.CONFIG_KEY);
+        // An operator older than the cluster policy wrote none: the policy's defaults hold.
         return new Snapshot(new AgentLoop.Config(agent, ranges, rollout == null ? null
-                : Json.read(rollout, com.sikkerapi.guard.api.Rollout.class)), nodes);
+                : Json.read(rollout, com.sikkerapi.guard.api.Rollout.class), bounds == null
+                ? com.sikkerapi.guard.api.ListBounds.DEFAULTS
+                : Json.read(bounds, com.sikkerapi.guard.api.ListBounds.class)), nodes);
     }
 
     private static List<String> lines(String text) {

@@ -6,5 +6,7 @@ public enum ModeReason {
     /** spec.dryRun is true. */
     SpecDryRun,
     /** The namespace carries guard.sikkerapi.com/dry-run=true, which overrides the spec. */
-    NamespacePolicy
+    NamespacePolicy,
+    /** The cluster's ThreatBlocklistPolicy does not admit the namespace to enforce (enforceNamespaces). */
+    Policy
 }

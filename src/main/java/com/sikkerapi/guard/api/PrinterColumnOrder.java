@@ -17,6 +17,7 @@ public class PrinterColumnOrder implements CRDPostProcessor {
             Class<?> type = switch (definition.getSpec().getNames().getKind()) {
                 case "ThreatBlocklist" -> ThreatBlocklist.class;
                 case "ThreatBlocklistNode" -> ThreatBlocklistNode.class;
+                case "ThreatBlocklistPolicy" -> ThreatBlocklistPolicy.class;
                 default -> null;
             };
             if (type != null) {

@@ -19,8 +19,9 @@ public class ThreatBlocklistStatus {
     @JsonPropertyDescription("Enforcing, or DryRun (see modeReason).")
     private Mode mode;
 
-    @JsonPropertyDescription("Why the mode is what it is: Spec (spec.dryRun) or NamespacePolicy (the namespace label "
-            + "guard.sikkerapi.com/dry-run=true).")
+    @JsonPropertyDescription("Why the mode is what it is: Spec or SpecDryRun (spec.dryRun), NamespacePolicy (the "
+            + "namespace label guard.sikkerapi.com/dry-run=true) or Policy (the cluster's ThreatBlocklistPolicy does "
+            + "not admit the namespace to enforce).")
     private ModeReason modeReason;
 
     private NodeCounts nodes;

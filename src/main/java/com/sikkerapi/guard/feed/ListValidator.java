@@ -5,7 +5,8 @@ import com.sikkerapi.guard.net.SpecialRanges;
 
 /**
  * Decides what a collected list blocks, or refuses it whole (the node then keeps its last good list): never an
- * empty list, never a sudden jump in size, never a list that is mostly garbage; and from what is accepted, never a
+ * empty list, never a sudden jump in size, never a list that is mostly garbage, never one that covers more of the
+ * address space than the cluster policy allows; and from what is accepted, never a
  * special-purpose or whitelisted address. A whitelisted address inside a listed network splits the network: exactly
  * the whitelisted part is left out.
  */
@@ -38,6 +39,10 @@ public final class ListValidator {
         if (blocked.isEmpty()) {
             return new ValidationResult.Rejected(
                     "nothing is left to block after removing special-purpose ranges and the whitelist", counts);
+        }
+        String tooWide = Coverage.refusal(blocked, policy.bounds());
+        if (tooWide != null) {
+            return new ValidationResult.Rejected(tooWide, counts);
         }
         return new ValidationResult.Accepted(blocked, counts);
     }

@@ -70,7 +70,8 @@ final class ListHub {
         Optional<ListPublication.Pointer> current = ListPublication.pointer(pointerMap);
         String now = Rfc3339.format(Instant.now());
         List<FeedPuller.Source> sources = FeedPuller.sources(agent.spec(), apiKeyFile);
-        ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), whitelist(config, sources));
+        ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), config.bounds(),
+                whitelist(config, sources));
         List<String> rejected = new ArrayList<>();
         String asked = FeedPuller.identity(sources);
         // The growth rule compares with the published list only while the same is asked: a spec change of the

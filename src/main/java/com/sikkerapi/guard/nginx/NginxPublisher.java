@@ -81,7 +81,8 @@ public final class NginxPublisher {
             ingressTarget = recordedTarget(first);
         }
         String now = Rfc3339.format(Instant.now());
-        ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), AddressSet.of(config.neverBlocked()));
+        ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), config.bounds(),
+                AddressSet.of(config.neverBlocked()));
         boolean twoTiers = spec.getTiers() == NginxOutputSpec.Tiers.two;
 
         List<FeedPuller.Source> blockSources = twoTiers ? FeedPuller.sources(withScore(agent.spec(),

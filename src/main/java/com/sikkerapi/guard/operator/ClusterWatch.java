@@ -2,6 +2,8 @@ package com.sikkerapi.guard.operator;
 
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNode;
+import com.sikkerapi.guard.api.ThreatBlocklistPolicy;
+import com.sikkerapi.guard.api.ThreatBlocklistPolicySpec;
 import com.sikkerapi.guard.hub.ListPublication;
 import com.sikkerapi.guard.nginx.NginxPublication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,14 +27,16 @@ import java.util.stream.Collectors;
 
 /**
  * The cluster facts a blocklist depends on besides its own objects: nodes (protected addresses and which nodes
- * should run the agent), namespaces (the dry-run policy label), the API server's endpoints (never blocked), and the
- * agents' node reports, the hub's record and the web-tier output's record (folded into status). Each change re-reconciles exactly the blocklists it can affect.
+ * should run the agent), namespaces (the dry-run policy label), the API server's endpoints (never blocked), the
+ * cluster policy (its bounds), and the agents' node reports, the hub's record and the web-tier output's record
+ * (folded into status). Each change re-reconciles exactly the blocklists it can affect.
  */
 final class ClusterWatch {
     static final String NODES = "nodes";
     static final String NAMESPACES = "namespaces";
     static final String API_SERVER = "apiserver-endpoints";
     static final String PUBLICATIONS = "nginx-publications";
+    static final String POLICY = "policy";
 
     private ClusterWatch() {
     }
@@ -74,13 +78,26 @@ final class ClusterWatch {
                         before.getMetadata().getAnnotations()) || ListPublication.RECORD_OUTPUT.equals(
                         now.getMetadata().getLabels().get(NginxPublication.OUTPUT_LABEL)))
                 .build();
+        // The cluster policy bounds every blocklist: a change of it reaches all, as a spec change does.
+        var policy = InformerEventSourceConfiguration.from(ThreatBlocklistPolicy.class, ThreatBlocklist.class)
+                .withName(POLICY)
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name",
+                        ThreatBlocklistPolicy.NAME)))
+                .withSecondaryToPrimaryMapper(changed -> all(context))
+                .build();
         return List.of(new InformerEventSource<>(nodes, context), new InformerEventSource<>(namespaces, context),
                 new InformerEventSource<>(apiServer, context), new InformerEventSource<>(reports, context),
-                new InformerEventSource<>(publications, context));
+                new InformerEventSource<>(publications, context), new InformerEventSource<>(policy, context));
     }
 
     static Collection<Node> nodes(Context<ThreatBlocklist> context) {
         return source(context, Node.class, NODES).list().toList();
+    }
+
+    /** The cluster policy's spec, or null when there is none (the defaults hold). */
+    static ThreatBlocklistPolicySpec policy(Context<ThreatBlocklist> context) {
+        return source(context, ThreatBlocklistPolicy.class, POLICY).get(new ResourceID(ThreatBlocklistPolicy.NAME))
+                .map(ThreatBlocklistPolicy::getSpec).orElse(null);
     }
 
     static Namespace namespace(Context<ThreatBlocklist> context, String name) {

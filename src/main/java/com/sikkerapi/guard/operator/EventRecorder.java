@@ -30,6 +30,7 @@ public class EventRecorder {
                 case Spec -> "Enforcing: nodes block the list";
                 case SpecDryRun -> "DryRun: spec.dryRun is true; nodes log what they would block";
                 case NamespacePolicy -> "DryRun: namespace label guard.sikkerapi.com/dry-run=true overrides the spec";
+                case Policy -> "DryRun: the cluster's ThreatBlocklistPolicy does not admit this namespace to enforce";
             });
         }
         Condition wasReady = StatusAggregator.find(before, StatusAggregator.READY);

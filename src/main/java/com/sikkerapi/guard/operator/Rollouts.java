@@ -81,9 +81,11 @@ final class Rollouts {
             com.sikkerapi.guard.api.ModeReason modeReason, Instant now) {
         Rollout.Identity target = Identities.of(hub.record() == null ? null : hub.record().digest(),
                 AgentConfigMapDependent.config(blocklist, mode, modeReason));
-        // The namespace's dry-run label is a cluster admin's brake: it reaches every node at once.
+        // The namespace's dry-run label and the cluster policy are a cluster admin's brake: they reach every node
+        // at once.
         RolloutPlanner.Settings settings = RolloutPlanner.Settings.of(blocklist.getSpec().getRollout(),
-                modeReason == com.sikkerapi.guard.api.ModeReason.NamespacePolicy);
+                modeReason == com.sikkerapi.guard.api.ModeReason.NamespacePolicy
+                        || modeReason == com.sikkerapi.guard.api.ModeReason.Policy);
         return RolloutPlanner.plan(last.rollout(), last.config(), target, views, settings, retry(blocklist),
                 Rollouts::fresh, now);
     }

@@ -34,6 +34,7 @@ public final class StatusAggregator {
     public static final String READY = "Ready";
     public static final String DEGRADED = "Degraded";
     public static final String PUBLISHED = "Published";
+    public static final String ENFORCING = "Enforcing";
     public static final String ROLLOUT_HALTED = "RolloutHalted";
     public static final Duration HEARTBEAT_INTERVAL = ThreatBlocklistNode.HEARTBEAT_INTERVAL;
     static final Duration STALE_AFTER = HEARTBEAT_INTERVAL.multipliedBy(3);
@@ -113,8 +114,23 @@ public final class StatusAggregator {
         status.setConditions(List.of(
                 carryOver(ready(problems, mode, desired, ready, failing.size(), generation), previous, now),
                 carryOver(degraded(failing, generation), previous, now),
-                carryOver(published(record, hubState, onList, desired, generation), previous, now)));
+                carryOver(published(record, hubState, onList, desired, generation), previous, now),
+                carryOver(enforcing(modeReason, blocklist.getMetadata().getNamespace(), generation), previous, now)));
         return status;
+    }
+
+    /** Whether the nodes may block, and when not, who decided it: the spec, the namespace or the cluster policy. */
+    private static Condition enforcing(ModeReason reason, String namespace, long generation) {
+        return switch (reason == null ? ModeReason.Spec : reason) {
+            case Spec -> condition(ENFORCING, true, "Spec", "the nodes block the list", generation);
+            case SpecDryRun -> condition(ENFORCING, false, "SpecDryRun", "spec.dryRun is true: the nodes log what "
+                    + "they would block", generation);
+            case NamespacePolicy -> condition(ENFORCING, false, "NamespacePolicy", "namespace " + namespace
+                    + " carries " + Names.DRY_RUN_NAMESPACE_LABEL + "=true: the nodes only log", generation);
+            case Policy -> condition(ENFORCING, false, "Policy", "the cluster's ThreatBlocklistPolicy "
+                    + com.sikkerapi.guard.api.ThreatBlocklistPolicy.NAME + " does not admit namespace " + namespace
+                    + " to enforce (spec.enforceNamespaces): the nodes only log", generation);
+        };
     }
 
     /**

@@ -67,8 +67,9 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
     @Override
     public UpdateControl<ThreatBlocklist> reconcile(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
         Namespace namespace = ClusterWatch.namespace(context, blocklist.getMetadata().getNamespace());
-        Mode mode = AgentPlan.mode(blocklist, namespace);
-        ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace);
+        com.sikkerapi.guard.api.ThreatBlocklistPolicySpec policy = ClusterWatch.policy(context);
+        Mode mode = AgentPlan.mode(blocklist, namespace, policy);
+        ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace, policy);
         Collection<Node> nodes = ClusterWatch.nodes(context);
         List<String> problems = SpecValidator.validate(blocklist.getSpec(), settings.feeds().allowPlainHttp());
         Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector());
@@ -87,7 +88,8 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
             context.managedWorkflowAndDependentResourceContext()
                     .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, selected,
                             HealthPorts.assign(blocklist, context.getPrimaryCache().list().toList(),
-                                    settings.agent().healthPort()), settings, rollout.rollout()));
+                                    settings.agent().healthPort()), settings, rollout.rollout(),
+                            com.sikkerapi.guard.api.ListBounds.of(policy)));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             if (!rollout.rollout().equals(last.rollout())) {
                 rollout.events().forEach(event -> events.emit(blocklist, event.warning() ? "Warning" : "Normal",

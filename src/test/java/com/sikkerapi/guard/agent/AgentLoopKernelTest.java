@@ -114,6 +114,41 @@ class AgentLoopKernelTest {
     }
 
     @Test
+    void aPublishedListPastTheCoverageBoundIsRefusedWholeAndTheListInPlaceStays() throws IOException {
+        AgentLoop loop = loop(LabAccess.GOOD);
+        var good = published(LabAccess.ATTACKER);
+        loop.cycle(config(Mode.Enforcing, true), good);
+        // Edited in the API server with a digest that matches its bytes: the hub never saw it.
+        AddressSet wide = AddressSet.of(List.of("0.0.0.0/1", LabAccess.ATTACKER));
+        var edited = Optional.of(new ListPublication.Loaded(new ListPublication.Located(
+                ListEncoding.digest(ListEncoding.encode(wide)), 'b', 1), wide));
+
+        AgentLoop.Outcome outcome = loop.cycle(config(Mode.Enforcing, true), edited);
+        assertThat(outcome.errorReason()).isEqualTo("ListRefused");
+        assertThat(outcome.errorMessage()).contains("covers 48.73% of the IPv4 space"); // less its special ranges
+        assertThat(outcome.digest()).as("still the list before").isEqualTo(good.get().digest());
+        String live = lab.node().run("ipset", "list", Naming.of("security", "edge").live4()).output();
+        assertThat(live).as("read back from the kernel").contains(LabAccess.ATTACKER, "45.1.1.0/24", "45.1.2.0/24")
+                .doesNotContain("0.0.0.0/1");
+        assertThat(lab.attacker().ping(LabAccess.NODE_A)).isFalse();
+        assertThat(lab.good().ping(LabAccess.NODE_G)).isTrue();
+    }
+
+    @Test
+    void aLastGoodListEditedOnDiskIsNotRestored() throws IOException {
+        loop(LabAccess.GOOD).cycle(config(Mode.Enforcing, true), published(LabAccess.ATTACKER));
+        firewall().remove(); // a reboot
+        Path saved = state.resolve("last-good.txt");
+        Files.writeString(saved, Files.readString(saved) + "0.0.0.0/1\n");
+
+        assertThat(loop(LabAccess.GOOD).restore()).hasValueSatisfying(outcome -> {
+            assertThat(outcome.errorReason()).isEqualTo("ListRefused");
+            assertThat(outcome.errorMessage()).contains("on this node's disk").contains("covers 50.00%");
+        });
+        assertThat(firewall().exists()).as("nothing restored").isFalse();
+    }
+
+    @Test
     void aListThatCutsOffTheGatewayIsRolledBackAndNotTriedAgain() throws IOException {
         AgentLoop loop = loop(LabAccess.GOOD);
         loop.cycle(config(Mode.Enforcing, false), published(LabAccess.ATTACKER));

@@ -24,14 +24,15 @@ class CrdsUpToDateTest {
 
     @Test
     void crdsFolderMatchesTheJavaTypes() throws IOException {
-        new CRDGenerator().customResourceClasses(ThreatBlocklist.class, ThreatBlocklistNode.class)
+        new CRDGenerator().customResourceClasses(ThreatBlocklist.class, ThreatBlocklistNode.class,
+                        ThreatBlocklistPolicy.class)
                 .withPostProcessor(new PrinterColumnOrder()).forCRDVersions("v1").inOutputDir(generated.toFile())
                 .generate();
         List<Path> files;
         try (Stream<Path> list = Files.list(generated)) {
             files = list.sorted().toList();
         }
-        assertThat(files).hasSize(2);
+        assertThat(files).hasSize(3);
         if (Boolean.getBoolean("sikkerguard.updateCrds")) {
             Files.createDirectories(CRDS);
             for (Path file : files) {

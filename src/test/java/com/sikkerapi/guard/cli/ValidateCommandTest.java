@@ -42,6 +42,18 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aListPastTheDefaultCoverageBoundIsRefused() throws Exception {
+        StringBuilder everySlashEight = new StringBuilder();
+        for (int first = 1; first <= 223; first++) {
+            everySlashEight.append(first).append(".0.0.0/8\n");
+        }
+        Outcome o = run(everySlashEight.toString());
+        assertThat(o.exit()).isEqualTo(3);
+        assertThat(o.stdout()).isEmpty();
+        assertThat(o.stderr()).contains("the list covers 86.20% of the IPv4 space, more than the 5%");
+    }
+
+    @Test
     void refusedListExitsThreeWithTheReasonAndPrintsNothing() throws Exception {
         Outcome o = run("garbage\nmore garbage\n1.2.3.4\n");
         assertThat(o.exit()).isEqualTo(3);

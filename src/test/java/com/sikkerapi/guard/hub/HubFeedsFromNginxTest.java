@@ -309,4 +309,29 @@ class HubFeedsFromNginxTest {
         hub.cycle(config(feed("/feeds/many.txt"), 1), false, true);
         assertThat(lastRequest()).as("the weak ETag of the gzip body validates").startsWith("/feeds/many.txt 304");
     }
+
+    @Test
+    void aFeedThatTurnsIntoEverySlashEightIsRefusedForItsCoverageAndThePublishedListStays() throws Exception {
+        // 150 addresses first, so that 223 entries pass the growth rule and the coverage bound alone decides.
+        StringBuilder addresses = new StringBuilder();
+        for (int k = 0; k < 150; k++) {
+            addresses.append("45.9.").append(k).append(".1\n");
+        }
+        write("one.txt", addresses.toString(), EARLIER.plusSeconds(60));
+        AgentLoop.Config config = config(feed("/feeds/one.txt"), 1);
+        ListHub.Pulled first = hub.cycle(config, true, true);
+        List<String> published = versions();
+        StringBuilder everySlashEight = new StringBuilder();
+        for (int first8 = 1; first8 <= 223; first8++) {
+            everySlashEight.append(first8).append(".0.0.0/8\n");
+        }
+        write("one.txt", everySlashEight.toString(), EARLIER.plusSeconds(120));
+
+        ListHub.Pulled refused = hub.cycle(config, false, true);
+        assertThat(refused.record().result()).isEqualTo("ListRejected");
+        assertThat(refused.record().message()).isEqualTo("the list covers 86.20% of the IPv4 space, more than the "
+                + "5% the cluster policy allows");
+        assertThat(refused.record().digest()).as("the published list stays").isEqualTo(first.record().digest());
+        assertThat(versions()).isEqualTo(published);
+    }
 }

@@ -148,6 +148,55 @@ class OperatorOnRealApiServerTest {
         assertThat(enforcing.getStatus().getModeReason()).isEqualTo(ModeReason.Spec);
     }
 
+    private static String policy(double maxCoverageV4) {
+        return """
+                apiVersion: guard.sikkerapi.com/v1alpha1
+                kind: ThreatBlocklistPolicy
+                metadata: {name: default}
+                spec:
+                  enforceNamespaces: {matchLabels: {sikkerguard-test/enforce: "yes"}}
+                  maxCoveragePercentV4: %s
+                """.formatted(maxCoverageV4);
+    }
+
+    private com.sikkerapi.guard.api.ListBounds bounds(String namespace) {
+        return Json.read(get(ConfigMap.class, namespace, "edge-agent").getData()
+                .get(com.sikkerapi.guard.api.ListBounds.CONFIG_KEY), com.sikkerapi.guard.api.ListBounds.class);
+    }
+
+    @Test
+    void theClusterPolicyAdmitsTheNamespacesItSelectsAndItsBoundsReachTheAgents() {
+        cluster.server().kubectl("apply", "--dry-run=server", "-f", "deploy/policy/").check();
+        create("admitted", "edge", "");
+        create("outside", "edge", "");
+        assertThat(bounds("admitted")).as("no policy yet").isEqualTo(com.sikkerapi.guard.api.ListBounds.DEFAULTS);
+        cluster.server().kubectl("label", "namespace", "admitted", "sikkerguard-test/enforce=yes").check();
+        try {
+            cluster.apply(policy(3.5));
+            ThreatBlocklist outside = cluster.awaitBlocklist("outside", "edge",
+                    b -> b.getStatus().getMode() == Mode.DryRun);
+            assertThat(outside.getStatus().getModeReason()).isEqualTo(ModeReason.Policy);
+            assertThat(StatusAggregator.find(outside.getStatus(), StatusAggregator.ENFORCING)).satisfies(c -> {
+                assertThat(c.getStatus()).isEqualTo("False");
+                assertThat(c.getReason()).isEqualTo("Policy");
+                assertThat(c.getMessage()).contains("does not admit namespace outside");
+            });
+            assertThat(Serialization.unmarshal(get(ConfigMap.class, "outside", "edge-agent").getData()
+                    .get(AgentConfig.CONFIG_KEY), AgentConfig.class).mode()).isEqualTo(Mode.DryRun);
+            await().atMost(RealCluster.WAIT).until(() -> bounds("admitted").maxCoveragePercentV4() == 3.5);
+            assertThat(get(ThreatBlocklist.class, "admitted", "edge").getStatus().getMode())
+                    .isEqualTo(Mode.Enforcing);
+
+            cluster.apply(policy(4.0));
+            await("a policy change reaches every blocklist").atMost(RealCluster.WAIT)
+                    .until(() -> bounds("admitted").maxCoveragePercentV4() == 4.0
+                            && bounds("outside").maxCoveragePercentV4() == 4.0);
+        } finally {
+            cluster.server().kubectl("delete", "threatblocklistpolicy", "default", "--ignore-not-found").check();
+        }
+        cluster.awaitBlocklist("outside", "edge", b -> b.getStatus().getMode() == Mode.Enforcing);
+    }
+
     @Test
     void invalidSpecIsReportedAndLeavesTheAgentsOnTheLastGoodConfig() {
         create("invalid", "edge", "");

@@ -51,7 +51,8 @@ public final class KubeApiServer implements AutoCloseable {
         try {
             server.kubectl("apply", "--server-side", "-f", Path.of("crds").toAbsolutePath().toString()).check();
             server.kubectl("wait", "--for=condition=Established", "--timeout=30s",
-                    "crd/threatblocklists.guard.sikkerapi.com", "crd/threatblocklistnodes.guard.sikkerapi.com").check();
+                    "crd/threatblocklists.guard.sikkerapi.com", "crd/threatblocklistnodes.guard.sikkerapi.com",
+                    "crd/threatblocklistpolicies.guard.sikkerapi.com").check();
             return server;
         } catch (RuntimeException | Error e) {
             server.close();
