@@ -43,6 +43,20 @@ public class ThreatBlocklistPolicySpec {
             + "registries make.")
     private Double maxCoveragePercentV6 = ListBounds.DEFAULTS.maxCoveragePercentV6();
 
+    @Default("false")
+    @JsonPropertyDescription("Whether a blocklist may set rollout.canary: 0 (a new list to every node at once); "
+            + "refused as InvalidSpec otherwise.")
+    private Boolean allowCanaryZero = false;
+
+    @Default("false")
+    @JsonPropertyDescription("Whether agents run on control-plane nodes (labelled node-role.kubernetes.io/"
+            + "control-plane or master): off, a list can never cut a control plane off.")
+    private Boolean agentsOnControlPlanes = false;
+
+    public Boolean getAllowCanaryZero() { return allowCanaryZero; }
+    public void setAllowCanaryZero(Boolean allowCanaryZero) { this.allowCanaryZero = allowCanaryZero; }
+    public Boolean getAgentsOnControlPlanes() { return agentsOnControlPlanes; }
+    public void setAgentsOnControlPlanes(Boolean agentsOnControlPlanes) { this.agentsOnControlPlanes = agentsOnControlPlanes; }
     public LabelSelector getEnforceNamespaces() { return enforceNamespaces; }
     public void setEnforceNamespaces(LabelSelector enforceNamespaces) { this.enforceNamespaces = enforceNamespaces; }
     public Integer getMinPrefixV4() { return minPrefixV4; }

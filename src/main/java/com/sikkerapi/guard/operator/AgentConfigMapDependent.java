@@ -41,7 +41,8 @@ public class AgentConfigMapDependent extends AgentDependent<ConfigMap> {
             data.put(com.sikkerapi.guard.api.Rollout.KEY, Serialization.asJson(plan.rollout()));
         }
         data.put(AgentConfig.PROTECTED_RANGES_KEY, String.join("\n", plan.protectedRanges()) + "\n");
-        data.put(com.sikkerapi.guard.api.ListBounds.CONFIG_KEY, com.sikkerapi.guard.api.Json.write(plan.bounds()));
+        data.put(com.sikkerapi.guard.api.ListBounds.CONFIG_KEY, com.sikkerapi.guard.api.Json.write(
+                plan.policy().bounds()));
         data.put(AgentConfig.SELECTED_NODES_KEY, plan.selectedNodes().isEmpty() ? ""
                 : String.join("\n", plan.selectedNodes()) + "\n");
         return new ConfigMapBuilder().withMetadata(metadata(blocklist)).withData(data).build();

@@ -45,10 +45,11 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
     @Override
     protected DaemonSet desired(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
         AgentPlan plan = plan(context);
-        return render(blocklist, plan.settings(), plan.healthPort());
+        return render(blocklist, plan.settings(), plan.healthPort(), plan.policy());
     }
 
-    static DaemonSet render(ThreatBlocklist blocklist, OperatorSettings settings, int healthPort) {
+    static DaemonSet render(ThreatBlocklist blocklist, OperatorSettings settings, int healthPort,
+            ClusterPolicy policy) {
         String name = Names.agent(blocklist);
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
@@ -138,6 +139,9 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
             pod.withNodeSelector(nodeSelector);
         }
         settings.agent().priorityClassName().filter(s -> !s.isBlank()).ifPresent(pod::withPriorityClassName);
+        if (!policy.agentsOnControlPlanes()) {
+            pod.withAffinity(offControlPlanes());
+        }
 
         return new DaemonSetBuilder()
                 .withMetadata(metadata(blocklist))
@@ -155,7 +159,18 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
                 .build();
     }
 
-    /** Without explicit tolerations the agent runs on every node, tainted ones (control planes) included. */
+    /** Never on a node labelled as a control plane: the cluster policy's agentsOnControlPlanes opts in. */
+    static io.fabric8.kubernetes.api.model.Affinity offControlPlanes() {
+        var term = new io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder();
+        for (String label : ClusterPolicy.CONTROL_PLANE_LABELS) {
+            term.addNewMatchExpression().withKey(label).withOperator("DoesNotExist").endMatchExpression();
+        }
+        return new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution().withNodeSelectorTerms(term.build())
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build();
+    }
+
+    /** Without explicit tolerations the agent tolerates every taint; control planes stay off by the policy. */
     static List<Toleration> tolerations(ThreatBlocklist blocklist) {
         List<Toleration> tolerations = blocklist.getSpec().getTolerations();
         if (tolerations != null) {

@@ -19,11 +19,16 @@ final class DesiredNodes {
     private DesiredNodes() {
     }
 
-    /** The nodes the admin selected; an agent stopped on a node outside this set removes its rules. */
-    static Set<String> selected(Collection<Node> nodes, Map<String, String> nodeSelector) {
+    /**
+     * The nodes the admin selected, less the control planes where the cluster policy keeps agents off them; an
+     * agent stopped on a node outside this set removes its rules.
+     */
+    static Set<String> selected(Collection<Node> nodes, Map<String, String> nodeSelector, ClusterPolicy policy) {
         Set<String> names = new TreeSet<>();
         for (Node node : nodes) {
-            if (matchesSelector(node, nodeSelector)) {
+            Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of()
+                    : node.getMetadata().getLabels();
+            if (matchesSelector(node, nodeSelector) && policy.runsOn(labels)) {
                 names.add(node.getMetadata().getName());
             }
         }

@@ -67,12 +67,14 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
     @Override
     public UpdateControl<ThreatBlocklist> reconcile(ThreatBlocklist blocklist, Context<ThreatBlocklist> context) {
         Namespace namespace = ClusterWatch.namespace(context, blocklist.getMetadata().getNamespace());
-        com.sikkerapi.guard.api.ThreatBlocklistPolicySpec policy = ClusterWatch.policy(context);
+        ClusterPolicy policy = ClusterPolicy.of(ClusterWatch.policy(context));
         Mode mode = AgentPlan.mode(blocklist, namespace, policy);
         ModeReason modeReason = AgentPlan.modeReason(blocklist, namespace, policy);
         Collection<Node> nodes = ClusterWatch.nodes(context);
-        List<String> problems = SpecValidator.validate(blocklist.getSpec(), settings.feeds().allowPlainHttp());
-        Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector());
+        List<String> problems = new ArrayList<>(SpecValidator.validate(blocklist.getSpec(),
+                settings.feeds().allowPlainHttp()));
+        problems.addAll(policy.problems(blocklist.getSpec()));
+        Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector(), policy);
         int desired = DesiredNodes.desiredCount(selected,
                 context.getSecondaryResource(DaemonSet.class).orElse(null));
         Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
@@ -89,7 +91,7 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
                     .put(AgentPlan.class, new AgentPlan(mode, modeReason, protectedRanges, selected,
                             HealthPorts.assign(blocklist, context.getPrimaryCache().list().toList(),
                                     settings.agent().healthPort()), settings, rollout.rollout(),
-                            com.sikkerapi.guard.api.ListBounds.of(policy)));
+                            policy));
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
             if (!rollout.rollout().equals(last.rollout())) {
                 rollout.events().forEach(event -> events.emit(blocklist, event.warning() ? "Warning" : "Normal",

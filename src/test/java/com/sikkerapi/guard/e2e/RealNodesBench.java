@@ -60,6 +60,7 @@ public final class RealNodesBench {
             // A new list without staging (canary: 0): the feed has a new version and the score minimum changes
             // (which makes the hub pull at once rather than at its interval), until every node enforces the new
             // digest (the status says so).
+            product.apply(RolloutSteps.ALLOW_CANARY_ZERO);
             double propagated = newList(product, nodes, 60, "{canary: 0}");
             // A staged rollout: the canary, then one node per batch, each stage after a soak of 5 s.
             Rollout staged = rollout(product, nodes, 70);

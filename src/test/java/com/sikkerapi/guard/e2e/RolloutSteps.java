@@ -6,6 +6,7 @@ import com.sikkerapi.guard.api.NodePhase;
 import com.sikkerapi.guard.api.RolloutStatus;
 import com.sikkerapi.guard.api.ThreatBlocklist;
 import com.sikkerapi.guard.api.ThreatBlocklistNodeSpec;
+import com.sikkerapi.guard.api.ThreatBlocklistPolicy;
 import com.sikkerapi.guard.testing.KubeCluster;
 import com.sikkerapi.guard.testing.Manifests;
 import com.sikkerapi.guard.testing.NetNs;
@@ -31,6 +32,14 @@ final class RolloutSteps {
     /** An address of node 1's attacker link, made node 1's default gateway for the self-test to check. */
     private static final String GATEWAY = "100.128.1.3";
     private static final Duration SOAK = Duration.ofSeconds(5);
+
+    /** The cluster policy that lets a blocklist set canary: 0 (the default refuses it as InvalidSpec). */
+    static final String ALLOW_CANARY_ZERO = """
+            apiVersion: guard.sikkerapi.com/v1alpha1
+            kind: ThreatBlocklistPolicy
+            metadata: {name: default}
+            spec: {allowCanaryZero: true}
+            """;
 
     private final RealNodes product;
     private int score = 95;
@@ -163,6 +172,7 @@ final class RolloutSteps {
 
     /** Dry-run with staging off reaches every node at once; back to enforcing goes through the stages again. */
     void dryRunWithCanaryZeroIsImmediateAndEnforcingAgainIsStaged() {
+        product.apply(ALLOW_CANARY_ZERO);
         rollout = "{canary: 0}";
         dryRun = true;
         apply();
@@ -189,6 +199,7 @@ final class RolloutSteps {
         for (int k = 1; k <= 3; k++) {
             assertThat(product.listed(k, NAMESPACE, NAME, KubeCluster.attackerAddress(1))).isTrue();
         }
+        product.kubectl("delete", "threatblocklistpolicy", ThreatBlocklistPolicy.NAME);
     }
 
     /** The blocklist goes, node 1 loses its gateway: the cluster as the steps before left it, with node 3. */

@@ -306,6 +306,29 @@ class HubOnRealApiServerTest {
     }
 
     @Test
+    void theVersionACompleteRolloutAssignsStaysReadableHoweverManyListsFollow() throws Exception {
+        ListHub hub = hub(DestinationPolicy.ANY);
+        hub.cycle(config, true, true);
+        ListPublication.Loaded assigned = read();
+        // The rollout completed on that version; then the operator is away and the feed changes three times.
+        com.sikkerapi.guard.api.Rollout complete = new com.sikkerapi.guard.api.Rollout(
+                new com.sikkerapi.guard.api.Rollout.Identity("target", assigned.digest()), null, null,
+                com.sikkerapi.guard.api.Rollout.Stage.Complete, 1, 1, "2026-12-01T10:00:00Z", null, null);
+        AgentLoop.Config after = new AgentLoop.Config(config.agent(), config.protectedRanges(), complete);
+        for (String attacker : List.of("45.7.7.1", "45.7.7.2", "45.7.7.3")) {
+            api.list(attacker, 95);
+            assertThat(hub.cycle(after, false, true).record().result()).isEqualTo("Published");
+            assertThat(read().list().v4().contains(com.sikkerapi.guard.net.Cidr.parse(attacker).lo()))
+                    .as("the newest list is the pointer's").isTrue();
+            ListPublication.Pointer pointer = ListPublication.pointer(get(ListPublication.pointerName("edge")))
+                    .orElseThrow();
+            assertThat(pointer.locate(assigned.digest())).as("after " + attacker).isPresent();
+            assertThat(ListPublication.load(client, namespace, "edge", pointer.locate(assigned.digest()).get())
+                    .digest()).isEqualTo(assigned.digest());
+        }
+    }
+
+    @Test
     void aHalfWrittenPublicationIsNeverRead() throws Exception {
         ListHub hub = hub(DestinationPolicy.ANY);
         hub.cycle(config, true, true);

@@ -16,12 +16,45 @@ class AgentDaemonSetDependentTest {
     private final OperatorSettings settings = Fixtures.settings(Map.of("sikkerguard.agent.image", "registry/sg:1.2.3"));
 
     private PodSpec pod(ThreatBlocklist blocklist) {
-        DaemonSet daemonSet = AgentDaemonSetDependent.render(blocklist, settings, 19777);
+        DaemonSet daemonSet = AgentDaemonSetDependent.render(blocklist, settings, 19777,
+                ClusterPolicy.DEFAULTS);
         assertThat(daemonSet.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(daemonSet.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
                         .filter(e -> daemonSet.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         return daemonSet.getSpec().getTemplate().getSpec();
+    }
+
+    @Test
+    void theHubsPodPassesTheRestrictedProfileRuleByRule() {
+        var hub = HubDeploymentDependent.render(Fixtures.blocklist("edge", 1), Fixtures.settings(Map.of()));
+        assertThat(com.sikkerapi.guard.testing.RestrictedProfile.violations(hub.getSpec().getTemplate().getSpec()))
+                .isEmpty();
+    }
+
+    @Test
+    void theAgentsPodIsWhatTheRestrictedProfileRefuses() {
+        // The check finds what makes a pod privileged: the agent's is, and so cannot run in a tenant namespace.
+        assertThat(com.sikkerapi.guard.testing.RestrictedProfile.violations(pod(Fixtures.blocklist("edge", 1))))
+                .contains("hostNetwork", "volume state of type hostPath",
+                        "container agent: runAsNonRoot must be true", "container agent: adds capability NET_ADMIN");
+    }
+
+    @Test
+    void theAgentsStayOffControlPlanesUnlessThePolicyOptsIn() {
+        var blocklist = Fixtures.blocklist("edge", 1);
+        var settings = Fixtures.settings(Map.of());
+        var terms = AgentDaemonSetDependent.render(blocklist, settings, 19777, ClusterPolicy.DEFAULTS).getSpec()
+                .getTemplate().getSpec().getAffinity().getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        assertThat(terms).singleElement().satisfies(term -> assertThat(term.getMatchExpressions())
+                .extracting(e -> e.getKey() + " " + e.getOperator())
+                .containsExactly("node-role.kubernetes.io/control-plane DoesNotExist",
+                        "node-role.kubernetes.io/master DoesNotExist"));
+        var optIn = new com.sikkerapi.guard.api.ThreatBlocklistPolicySpec();
+        optIn.setAgentsOnControlPlanes(true);
+        assertThat(AgentDaemonSetDependent.render(blocklist, settings, 19777, ClusterPolicy.of(optIn)).getSpec()
+                .getTemplate().getSpec().getAffinity()).isNull();
     }
 
     @Test

@@ -29,13 +29,25 @@ class DesiredNodesTest {
 
     @Test
     void theSelectionIsTheNodeSelectorAndTaintsNeverDeselect() {
-        assertThat(DesiredNodes.selected(nodes, Map.of()))
+        assertThat(DesiredNodes.selected(nodes, Map.of(), ClusterPolicy.DEFAULTS))
                 .containsExactly("cordoned", "not-ready", "worker-1", "worker-2");
-        assertThat(DesiredNodes.selected(nodes, null)).hasSize(4);
-        assertThat(DesiredNodes.selected(nodes, Map.of("pool", "web")))
+        assertThat(DesiredNodes.selected(nodes, null, ClusterPolicy.DEFAULTS)).hasSize(4);
+        assertThat(DesiredNodes.selected(nodes, Map.of("pool", "web"), ClusterPolicy.DEFAULTS))
                 .as("a cordoned or not-ready node keeps its agent: the DaemonSet controller tolerates both itself")
                 .containsExactly("cordoned", "not-ready", "worker-1");
-        assertThat(DesiredNodes.selected(nodes, Map.of("pool", "web", "zone", "a"))).isEmpty();
+        assertThat(DesiredNodes.selected(nodes, Map.of("pool", "web", "zone", "a"),
+                ClusterPolicy.DEFAULTS)).isEmpty();
+    }
+
+    @Test
+    void controlPlanesRunNoAgentUnlessThePolicyOptsIn() {
+        List<Node> cluster = List.of(node("worker-1", Map.of(), null, null),
+                node("cp-1", Map.of("node-role.kubernetes.io/control-plane", ""), null, null),
+                node("old-cp", Map.of("node-role.kubernetes.io/master", ""), null, null));
+        assertThat(DesiredNodes.selected(cluster, Map.of(), ClusterPolicy.DEFAULTS)).containsExactly("worker-1");
+        var optIn = new com.sikkerapi.guard.api.ThreatBlocklistPolicySpec();
+        optIn.setAgentsOnControlPlanes(true);
+        assertThat(DesiredNodes.selected(cluster, Map.of(), ClusterPolicy.of(optIn))).hasSize(3);
     }
 
     private static DaemonSet daemonSet(long generation, Long observed, Integer desired) {
