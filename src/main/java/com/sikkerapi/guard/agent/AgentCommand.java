@@ -46,6 +46,7 @@ public final class AgentCommand {
     private volatile boolean running = true;
     private final PublishedLists lists;
     private final DriftRepairs repairs;
+    private final NodeEvents events;
     /** What the rollout assigned this node in the last cycle; null without a rollout. */
     private volatile com.sikkerapi.guard.api.Rollout.Assignment assignment;
 
@@ -63,7 +64,8 @@ public final class AgentCommand {
         // ulogd's configuration goes to the scratch folder (the root file system is read-only).
         this.observer = BlockedObserver.toLog(commands, names, env.scratchDir(), env.blockedLogInterval(),
                 metrics);
-        this.repairs = new DriftRepairs(loop, reporter, metrics, api, env.node());
+        this.events = new NodeEvents(api, env.node());
+        this.repairs = new DriftRepairs(loop, reporter, metrics, events);
         this.sources = new BlockedSources(observer::drainForReports, this::blockedSources);
     }
 
@@ -94,6 +96,11 @@ public final class AgentCommand {
                 long seen = watch.version();
                 AgentLoop.Config config = snapshot.get().config();
                 restored.ifPresent(outcome -> report(config, outcome));
+                restored.filter(outcome -> outcome.errorReason() != null).ifPresent(outcome -> {
+                    Instant now = Instant.now();
+                    events.warning(config.agent(), "restore", outcome.errorReason(), outcome.errorMessage(),
+                            com.sikkerapi.guard.api.Rfc3339.format(now), 1, now);
+                });
                 restored = Optional.empty();
                 // What this node is to enforce: the rollout's assignment (the target, or the previous identity).
                 assignment = config.rollout() == null ? null

@@ -115,22 +115,35 @@ public final class AgentLoop {
      * no saved list, so this changes nothing there.
      */
     public Optional<Outcome> restore() throws IOException {
-        Optional<LastGoodList.Saved> saved = lastGood.load();
+        Optional<LastGoodList.Saved> saved;
+        try {
+            saved = lastGood.load();
+        } catch (LastGoodList.Damaged e) {
+            return Optional.of(refusedAtRestore(e.getMessage()));
+        }
         if (saved.isEmpty()) {
             return Optional.empty();
         }
         String refusal = NodeInvariants.saved(saved.get().list());
         if (refusal != null) {
-            String message = "the last good list on this node's disk is refused: " + refusal;
-            LOG.errorf("%s; nothing is restored before the first contact", message);
-            return Optional.of(Outcome.error(NodePhase.Pending, null, null, "ListRefused", message));
+            return Optional.of(refusedAtRestore(refusal));
         }
         // What a restarted agent's predecessor left is taken as it is when the cheap check finds it intact: nothing
         // is loaded again, and the next change can be a difference. After a reboot, or when it is not intact, the
-        // list is loaded whole.
+        // list is loaded whole, and self-tested as any list is: a node that it cuts off is left with none.
         boolean adopted = firewall.adopt(saved.get().list(), saved.get().enforcement());
         if (!adopted) {
+            SelfTest checks = selfTests.apply(apiServer);
+            Map<String, Boolean> before = checks.run();
             firewall.apply(saved.get().list(), saved.get().enforcement());
+            List<String> broken = SelfTest.newlyFailing(before, checks.run());
+            if (!broken.isEmpty()) {
+                firewall.remove();
+                String message = "the last good list broke " + String.join(", ", broken) + " when restored; removed";
+                LOG.errorf("Self-test failed: %s", message);
+                return Optional.of(new Outcome(NodePhase.Pending, null, null, "Failed", "SelfTestFailed", message,
+                        true));
+            }
         }
         enforced = counts(saved.get().list());
         enforcedDigest = saved.get().digest();
@@ -138,6 +151,12 @@ public final class AgentLoop {
         LOG.infof("%s the last good list (%d entries, %s) before the first contact", adopted ? "Adopted"
                 : "Restored", enforced.total(), com.sikkerapi.guard.api.ListStatus.version(enforcedDigest));
         return Optional.of(new Outcome(NodePhase.Enforcing, enforced, enforcedDigest, "Restored", null, null, false));
+    }
+
+    private static Outcome refusedAtRestore(String refusal) {
+        String message = "the last good list on this node's disk is refused: " + refusal;
+        LOG.errorf("%s; nothing is restored before the first contact", message);
+        return Outcome.error(NodePhase.Pending, null, null, "ListRefused", message);
     }
 
     /**
@@ -248,7 +267,14 @@ public final class AgentLoop {
 
     /** The saved list is still the one from before this apply: it is replaced only after the self-test passed. */
     private void rollBack() throws IOException {
-        Optional<LastGoodList.Saved> previous = lastGood.load();
+        Optional<LastGoodList.Saved> previous;
+        try {
+            previous = lastGood.load();
+        } catch (LastGoodList.Damaged e) {
+            // Nothing trustworthy to go back to: no list is safer than the one that cut the node off.
+            LOG.errorf("The last good list %s; removing the list instead", e.getMessage());
+            previous = Optional.empty();
+        }
         if (previous.isPresent()) {
             firewall.apply(previous.get().list(), previous.get().enforcement());
         } else {

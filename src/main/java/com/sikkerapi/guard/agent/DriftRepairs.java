@@ -2,9 +2,6 @@ package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.AgentConfig;
 import com.sikkerapi.guard.api.Rfc3339;
-import com.sikkerapi.guard.api.ThreatBlocklist;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import com.sikkerapi.guard.api.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,16 +22,14 @@ final class DriftRepairs {
     private final AgentLoop loop;
     private final NodeReporter reporter;
     private final AgentMetrics metrics;
-    private final KubeApi api;
-    private final String node;
+    private final NodeEvents events;
     private String firstRepair;
 
-    DriftRepairs(AgentLoop loop, NodeReporter reporter, AgentMetrics metrics, KubeApi api, String node) {
+    DriftRepairs(AgentLoop loop, NodeReporter reporter, AgentMetrics metrics, NodeEvents events) {
         this.loop = loop;
         this.reporter = reporter;
         this.metrics = metrics;
-        this.api = api;
-        this.node = node;
+        this.events = events;
     }
 
     /**
@@ -82,27 +77,9 @@ final class DriftRepairs {
     }
 
     private void event(AgentConfig config, long repairs, String message, Instant now) {
-        String at = Rfc3339.format(now);
         if (firstRepair == null) {
-            firstRepair = at;
+            firstRepair = Rfc3339.format(now);
         }
-        String name = com.sikkerapi.guard.api.ObjectNames.nodeReport(config.blocklist(), node) + ".drift";
-        Event event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(config.namespace()).endMetadata()
-                .withNewInvolvedObject().withApiVersion(ThreatBlocklist.GROUP + "/" + ThreatBlocklist.VERSION)
-                .withKind("ThreatBlocklist").withName(config.blocklist()).withNamespace(config.namespace())
-                .withUid(config.uid()).endInvolvedObject()
-                .withType("Warning").withReason("DriftRepaired").withMessage("node " + node + ": " + message)
-                .withNewSource().withComponent(NodeReporter.FIELD_MANAGER).withHost(node).endSource()
-                .withReportingComponent(NodeReporter.FIELD_MANAGER).withReportingInstance(node)
-                .withFirstTimestamp(firstRepair).withLastTimestamp(at).withCount((int) Math.min(repairs,
-                        Integer.MAX_VALUE))
-                .build();
-        try {
-            api.apply(KubeApi.path(Event.class, config.namespace(), name), event, NodeReporter.FIELD_MANAGER);
-        } catch (RuntimeException e) {
-            // An event is a courtesy: the repair is done and in the node report.
-            LOG.warnf("Could not record the DriftRepaired event: %s", e.getMessage());
-        }
+        events.warning(config, "drift", "DriftRepaired", message, firstRepair, repairs, now);
     }
 }

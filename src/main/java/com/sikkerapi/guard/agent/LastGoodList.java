@@ -7,6 +7,7 @@ import com.sikkerapi.guard.feed.PlainTextParser;
 import com.sikkerapi.guard.feed.RejectedLines;
 import com.sikkerapi.guard.net.AddressSet;
 import com.sikkerapi.guard.net.CidrWriter;
+import com.sikkerapi.guard.net.ListEncoding;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,14 @@ public final class LastGoodList {
     private static final String DIGEST = "# sikkerguard last good list, published digest: ";
     private static final String BASIS = "# basis: ";
     private static final String ENFORCEMENT = "# enforcement: ";
+    private static final String CHECKSUM = "# checksum: ";
+
+    /** The file does not hold what was saved: edited or damaged on the node's disk. */
+    public static final class Damaged extends IOException {
+        Damaged(String message) {
+            super(message);
+        }
+    }
     private final Path file;
 
     public LastGoodList(Path stateDir) {
@@ -47,7 +56,8 @@ public final class LastGoodList {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary)) {
             out.write((DIGEST + saved.digest() + "\n" + BASIS + saved.basis() + "\n" + ENFORCEMENT
-                    + Json.write(saved.enforcement()) + "\n").getBytes(StandardCharsets.UTF_8));
+                    + Json.write(saved.enforcement()) + "\n" + CHECKSUM + checksum(saved.list()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             CidrWriter.write(saved.list(), out);
         }
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
@@ -66,6 +76,8 @@ public final class LastGoodList {
     /**
      * Empty when there is no saved list. A list saved by an agent that pulled feeds itself (before the hub) has no
      * digest: it is restored all the same, and replaced by the first published list.
+     *
+     * @throws Damaged when the entries read back are not those saved (the checksum of their encoding differs)
      */
     public Optional<Saved> load() throws IOException {
         Optional<Header> header = header();
@@ -76,15 +88,23 @@ public final class LastGoodList {
         try (InputStream in = Files.newInputStream(file)) {
             new PlainTextParser().parse(in, collector);
         }
-        return Optional.of(new Saved(collector.build(), header.get().digest(), header.get().basis(),
-                header.get().enforcement()));
+        AddressSet list = collector.build();
+        if (header.get().checksum() != null && !header.get().checksum().equals(checksum(list))) {
+            throw new Damaged("it does not hold what was saved (its checksum differs: edited or damaged)");
+        }
+        return Optional.of(new Saved(list, header.get().digest(), header.get().basis(), header.get().enforcement()));
+    }
+
+    /** The SHA-256 of the list's encoding: the same entries give the same checksum however they were written. */
+    private static String checksum(AddressSet list) {
+        return ListEncoding.digest(ListEncoding.encode(list));
     }
 
     public void delete() throws IOException {
         Files.deleteIfExists(file);
     }
 
-    private record Header(String digest, String basis, EnforcementSpec enforcement) {
+    private record Header(String digest, String basis, EnforcementSpec enforcement, String checksum) {
     }
 
     private Optional<Header> header() throws IOException {
@@ -94,6 +114,7 @@ public final class LastGoodList {
         String digest = null;
         String basis = null;
         EnforcementSpec enforcement = null;
+        String checksum = null;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null && line.startsWith("#"); line = reader.readLine()) {
                 if (line.startsWith(DIGEST)) {
@@ -102,9 +123,11 @@ public final class LastGoodList {
                     basis = line.substring(BASIS.length()).strip();
                 } else if (line.startsWith(ENFORCEMENT)) {
                     enforcement = Json.read(line.substring(ENFORCEMENT.length()), EnforcementSpec.class);
+                } else if (line.startsWith(CHECKSUM)) {
+                    checksum = line.substring(CHECKSUM.length()).strip();
                 }
             }
         }
-        return Optional.of(new Header(digest, basis, enforcement));
+        return Optional.of(new Header(digest, basis, enforcement, checksum));
     }
 }

@@ -139,13 +139,39 @@ class AgentLoopKernelTest {
         loop(LabAccess.GOOD).cycle(config(Mode.Enforcing, true), published(LabAccess.ATTACKER));
         firewall().remove(); // a reboot
         Path saved = state.resolve("last-good.txt");
-        Files.writeString(saved, Files.readString(saved) + "0.0.0.0/1\n");
+        Files.writeString(saved, Files.readString(saved) + "45.3.3.3\n");
 
         assertThat(loop(LabAccess.GOOD).restore()).hasValueSatisfying(outcome -> {
             assertThat(outcome.errorReason()).isEqualTo("ListRefused");
-            assertThat(outcome.errorMessage()).contains("on this node's disk").contains("covers 50.00%");
+            assertThat(outcome.errorMessage()).contains("on this node's disk").contains("checksum differs");
         });
         assertThat(firewall().exists()).as("nothing restored").isFalse();
+    }
+
+    @Test
+    void aLastGoodListPastTheBoundsIsNotRestoredEvenWithItsChecksum() throws IOException {
+        new LastGoodList(state).save(new LastGoodList.Saved(AddressSet.of(List.of("0.0.0.0/1")), "forged", "forged",
+                new EnforcementSpec()));
+
+        assertThat(loop(LabAccess.GOOD).restore()).hasValueSatisfying(outcome -> {
+            assertThat(outcome.errorReason()).isEqualTo("ListRefused");
+            assertThat(outcome.errorMessage()).contains("covers 50.00% of the IPv4 space");
+        });
+        assertThat(firewall().exists()).isFalse();
+    }
+
+    @Test
+    void aRestoredListThatCutsOffTheGatewayIsSelfTestedAndRemoved() throws IOException {
+        // Saved by a node whose gateway was another: after the reboot, the list covers the gateway it has now.
+        new LastGoodList(state).save(new LastGoodList.Saved(AddressSet.of(List.of(LabAccess.ATTACKER,
+                LabAccess.GOOD)), "digest", "basis", new EnforcementSpec()));
+
+        assertThat(loop(LabAccess.GOOD).restore()).hasValueSatisfying(outcome -> {
+            assertThat(outcome.errorReason()).isEqualTo("SelfTestFailed");
+            assertThat(outcome.errorMessage()).contains("gateway " + LabAccess.GOOD).contains("when restored");
+        });
+        assertThat(firewall().exists()).as("removed").isFalse();
+        assertThat(lab.good().ping(LabAccess.NODE_G)).isTrue();
     }
 
     @Test
