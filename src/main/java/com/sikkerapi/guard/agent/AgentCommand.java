@@ -47,6 +47,8 @@ public final class AgentCommand {
     private final PublishedLists lists;
     private final DriftRepairs repairs;
     private final NodeEvents events;
+    /** What the restore at start-up did, until the first contact reports it. */
+    private Optional<AgentLoop.Outcome> restored = Optional.empty();
     /** What the rollout assigned this node in the last cycle; null without a rollout. */
     private volatile com.sikkerapi.guard.api.Rollout.Assignment assignment;
 
@@ -81,7 +83,7 @@ public final class AgentCommand {
     void run() {
         LOG.infof("sikkerguard agent for %s/%s on node %s", env.namespace(), env.blocklist(), env.node());
         // The node is protected again first, from its own disk: the API server may be unreachable yet.
-        Optional<AgentLoop.Outcome> restored = restore();
+        restored = restore();
         restored.filter(outcome -> outcome.errorReason() == null).ifPresent(outcome -> health.restored());
         startHealthServer();
         watch.start(api, env.namespace(), env.configMap(), ListPublication.pointerName(env.blocklist()));
@@ -94,34 +96,44 @@ public final class AgentCommand {
                     continue;
                 }
                 long seen = watch.version();
-                AgentLoop.Config config = snapshot.get().config();
-                restored.ifPresent(outcome -> report(config, outcome));
-                restored.filter(outcome -> outcome.errorReason() != null).ifPresent(outcome -> {
-                    Instant now = Instant.now();
-                    events.warning(config.agent(), "restore", outcome.errorReason(), outcome.errorMessage(),
-                            com.sikkerapi.guard.api.Rfc3339.format(now), 1, now);
-                });
-                restored = Optional.empty();
-                // What this node is to enforce: the rollout's assignment (the target, or the previous identity).
-                assignment = config.rollout() == null ? null
-                        : config.rollout().assignment(env.node(), config.agent());
-                AgentLoop.Config assigned = assignment == null ? config : config.with(assignment.config());
-                AgentLoop.Outcome outcome = cycle(assigned);
-                metrics.cycle(outcome);
-                health.cycle(outcome, assigned.agent().mode());
-                report(assigned, outcome);
-                observe(assigned);
-                // Wake up for the heartbeat as well: a quiet node still shows it is alive, and its own addresses
-                // are looked at again.
-                Duration wait = "ListUnreadable".equals(outcome.errorReason()) ? RETRY
-                        : ThreatBlocklistNode.HEARTBEAT_INTERVAL;
-                repairs.awaitChange(watch, seen, wait, assigned, () -> running, health::progressed);
+                try {
+                    step(snapshot.get().config(), seen);
+                } catch (RuntimeException e) {
+                    // Nothing handed to the node may end its agent: the rules in place stay, and it tries again.
+                    LOG.errorf(e, "Agent step failed; the rules in place stay");
+                    watch.awaitChange(seen, RETRY);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** One turn of the loop on the configuration at hand: cycle, report, observe, then wait for a change. */
+    private void step(AgentLoop.Config config, long seen) throws InterruptedException {
+        restored.ifPresent(outcome -> report(config, outcome));
+        restored.filter(outcome -> outcome.errorReason() != null).ifPresent(outcome -> {
+            Instant now = Instant.now();
+            events.warning(config.agent(), "restore", outcome.errorReason(), outcome.errorMessage(),
+                    com.sikkerapi.guard.api.Rfc3339.format(now), 1, now);
+        });
+        restored = Optional.empty();
+        // What this node is to enforce: the rollout's assignment (the target, or the previous identity).
+        assignment = config.rollout() == null ? null
+                : config.rollout().assignment(env.node(), config.agent());
+        AgentLoop.Config assigned = assignment == null ? config : config.with(assignment.config());
+        AgentLoop.Outcome outcome = cycle(assigned);
+        metrics.cycle(outcome);
+        health.cycle(outcome, assigned.agent().mode());
+        report(assigned, outcome);
+        observe(assigned);
+        // Wake up for the heartbeat as well: a quiet node still shows it is alive, and its own addresses
+        // are looked at again.
+        Duration wait = "ListUnreadable".equals(outcome.errorReason()) ? RETRY
+                : ThreatBlocklistNode.HEARTBEAT_INTERVAL;
+        repairs.awaitChange(watch, seen, wait, assigned, () -> running, health::progressed);
     }
 
     /**

@@ -19,6 +19,10 @@ import org.jboss.logging.Logger;
 final class DriftRepairs {
     private static final Logger LOG = Logger.getLogger(DriftRepairs.class);
 
+    private static final Duration DEFAULT_VERIFY = Duration.ofSeconds(10);
+    private static final Duration MIN_VERIFY = Duration.ofSeconds(1);
+    private static final Duration MAX_VERIFY = Duration.ofHours(1);
+
     private final AgentLoop loop;
     private final NodeReporter reporter;
     private final AgentMetrics metrics;
@@ -38,8 +42,7 @@ final class DriftRepairs {
      */
     void awaitChange(ConfigWatch watch, long seen, Duration wait, AgentLoop.Config config,
             BooleanSupplier running, Runnable progressed) throws InterruptedException {
-        String interval = config.spec().getEnforcement().getVerifyInterval();
-        Duration verify = interval == null ? Duration.ofSeconds(10) : Durations.parse(interval);
+        Duration verify = verifyInterval(config.spec().getEnforcement().getVerifyInterval());
         Instant until = Instant.now().plus(wait);
         while (running.getAsBoolean() && watch.version() == seen) {
             Duration left = Duration.between(Instant.now(), until);
@@ -51,6 +54,23 @@ final class DriftRepairs {
                 check(config.agent());
                 progressed.run();
             }
+        }
+    }
+
+    /**
+     * The spec's interval within the bounds the operator validates (the configuration reaches the node through an
+     * object that others may write): never more often than every second; unreadable, the default.
+     */
+    static Duration verifyInterval(String text) {
+        if (text == null) {
+            return DEFAULT_VERIFY;
+        }
+        try {
+            Duration verify = Durations.parse(text);
+            return verify.isZero() ? verify : verify.compareTo(MIN_VERIFY) < 0 ? MIN_VERIFY
+                    : verify.compareTo(MAX_VERIFY) > 0 ? MAX_VERIFY : verify;
+        } catch (IllegalArgumentException e) {
+            return DEFAULT_VERIFY;
         }
     }
 

@@ -2,7 +2,6 @@ package com.sikkerapi.guard.feed;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * One address or network per line; {@code #} and {@code ;} start a comment anywhere on the line (FireHOL netsets,
@@ -12,12 +11,20 @@ import java.util.Arrays;
 public final class PlainTextParser implements FeedParser {
     private static final int CHUNK = 1 << 16;
 
+    /**
+     * The longest line read whole; the buffer never grows. A longer line is skipped to its end: silently when it is
+     * a comment (a long header), as one invalid line otherwise (no address is that long), so one huge line cannot
+     * run the hub out of memory.
+     */
+    static final int MAX_LINE = CHUNK;
+
     @Override
     public void parse(InputStream in, EntrySink sink) throws IOException {
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = new byte[MAX_LINE];
         long[] scratch = new long[2];
         int filled = 0;
         int line = 0;
+        boolean skipping = false;
         while (true) {
             int read = in.read(buf, filled, buf.length - filled);
             boolean eof = read < 0;
@@ -27,23 +34,45 @@ public final class PlainTextParser implements FeedParser {
             int start = 0;
             for (int i = 0; i < filled; i++) {
                 if (buf[i] == '\n') {
-                    line(buf, start, i, ++line, sink, scratch);
+                    if (skipping) {
+                        skipping = false;
+                    } else {
+                        line(buf, start, i, ++line, sink, scratch);
+                    }
                     start = i + 1;
                 }
             }
             if (eof) {
-                if (start < filled) {
+                if (start < filled && !skipping) {
                     line(buf, start, filled, ++line, sink, scratch);
                 }
                 return;
             }
-            // Keep the partial last line; grow only when one line fills the whole buffer.
+            if (start == 0 && filled == buf.length) {
+                // One line fills the whole buffer: it is not read whole.
+                if (!skipping) {
+                    skipping = true;
+                    if (!isComment(buf, filled)) {
+                        sink.invalid(++line, "line longer than " + MAX_LINE + " bytes", "");
+                    } else {
+                        ++line;
+                    }
+                }
+                filled = 0;
+                continue;
+            }
+            // Keep the partial last line.
             filled -= start;
             System.arraycopy(buf, start, buf, 0, filled);
-            if (filled == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
         }
+    }
+
+    private static boolean isComment(byte[] b, int to) {
+        int i = 0;
+        while (i < to && isSpace(b[i])) {
+            i++;
+        }
+        return i < to && (b[i] == '#' || b[i] == ';');
     }
 
     private static void line(byte[] b, int from, int to, int line, EntrySink sink, long[] scratch) {

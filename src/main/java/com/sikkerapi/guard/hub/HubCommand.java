@@ -43,6 +43,8 @@ public final class HubCommand {
     static final Duration WAITING_RETRY = Duration.ofSeconds(30);
     /** How often the report timer looks whether a round is due. */
     static final Duration REPORT_TICK = Duration.ofSeconds(5);
+    private static final Duration MIN_PULL = Duration.ofMinutes(1);
+    private static final Duration MAX_PULL = Duration.ofDays(7);
 
     /**
      * What the Deployment's pod template tells the hub.
@@ -144,7 +146,7 @@ public final class HubCommand {
                 boolean rangesChanged = !config.protectedRanges().equals(ranges);
                 boolean due = !Instant.now().isBefore(nextPull);
                 if (specChanged || rangesChanged || due) {
-                    Duration interval = Durations.parse(config.spec().getPullInterval());
+                    Duration interval = pullInterval(config.spec().getPullInterval());
                     try {
                         // New cluster ranges alone are applied to the bodies at hand: no request to any source. So
                         // is a list that waited for the nodes to move on: it was pulled already.
@@ -228,6 +230,20 @@ public final class HubCommand {
         List<String> refused = new java.util.ArrayList<>(env.refusedRanges());
         watch.current().ifPresent(snapshot -> refused.addAll(snapshot.config().protectedRanges()));
         return DestinationPolicy.of(env.allowPlainHttp(), refused);
+    }
+
+    /**
+     * The spec's pull interval within the bounds the operator validates (the configuration reaches the hub through
+     * an object others may write); unreadable, an hour.
+     */
+    static Duration pullInterval(String text) {
+        try {
+            Duration interval = Durations.parse(text);
+            return interval.compareTo(MIN_PULL) < 0 ? MIN_PULL : interval.compareTo(MAX_PULL) > 0 ? MAX_PULL
+                    : interval;
+        } catch (IllegalArgumentException e) {
+            return Duration.ofHours(1);
+        }
     }
 
     static Duration retryAfter(ListStatus record, Duration interval) {

@@ -5,6 +5,8 @@ import static com.sikkerapi.guard.feed.Feeds.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FeedFormatsTest {
@@ -65,5 +67,40 @@ class FeedFormatsTest {
         String longComment = "# " + "x".repeat(200_000) + "\r\n";
         var run = validate("plain", longComment + "1.2.3.4\r\n5.6.7.8", ValidationPolicy.DEFAULTS, -1);
         assertThat(blocked(run.result())).containsExactly("1.2.3.4", "5.6.7.8");
+    }
+
+    @Test
+    void aLineLongerThanTheCapIsOneInvalidLineAndTheBufferNeverGrows() throws Exception {
+        // 128 MiB on one line (under the hub's 256 MiB body cap) between two addresses, streamed: never held whole.
+        long huge = 128L << 20;
+        java.io.InputStream body = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                new java.io.ByteArrayInputStream("1.2.3.4\n".getBytes(StandardCharsets.US_ASCII)),
+                new java.io.InputStream() {
+                    private long left = huge;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? 'x' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                        left -= n;
+                        return n;
+                    }
+                },
+                new java.io.ByteArrayInputStream(("\n" + "5.6.7.8\n".repeat(20)).getBytes(StandardCharsets.US_ASCII)))));
+        List<String> reasons = new java.util.ArrayList<>();
+        ListCollector collector = new ListCollector(8, 32, (source, line, reason, text) -> reasons.add(
+                "line " + line + ": " + reason + ": " + text));
+        new PlainTextParser().parse(body, collector);
+        assertThat(reasons).containsExactly("line 2: line longer than 65536 bytes: ");
+        assertThat(collector.entries()).isEqualTo(21);
+        assertThat(collector.invalidLines()).isEqualTo(1);
     }
 }

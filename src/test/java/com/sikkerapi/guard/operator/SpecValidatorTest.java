@@ -68,11 +68,44 @@ class SpecValidatorTest {
         ThreatBlocklistSpec spec = validSpec();
         spec.setPullInterval("30s");
         spec.getReporting().setInterval("500ms");
-        assertThat(SpecValidator.validate(spec, false)).containsExactly("spec.pullInterval: at least 1m",
-                "spec.reporting.interval: at least 1m");
+        assertThat(SpecValidator.validate(spec, false)).containsExactly("spec.pullInterval: from 1m to 7d",
+                "spec.reporting.interval: from 1m to 24h");
         spec.setPullInterval("1h30m");
         spec.getReporting().setInterval("1m");
         assertThat(SpecValidator.validate(spec, false)).isEmpty();
+    }
+
+    @Test
+    void everyDurationIsBoundedAtBothEnds() {
+        ThreatBlocklistSpec spec = validSpec();
+        spec.setPullInterval("169h");
+        spec.getReporting().setInterval("25h");
+        spec.getEnforcement().setVerifyInterval("1ms");
+        spec.getRollout().setSoak("25h");
+        spec.getRollout().setTimeout("29s");
+        assertThat(SpecValidator.validate(spec, false)).containsExactly("spec.pullInterval: from 1m to 7d",
+                "spec.enforcement.verifyInterval: from 1s to 1h", "spec.rollout.soak: from 0s to 24h",
+                "spec.rollout.timeout: from 30s to 24h", "spec.reporting.interval: from 1m to 24h");
+        spec.setPullInterval("168h");
+        spec.getReporting().setInterval("24h");
+        spec.getEnforcement().setVerifyInterval("1s");
+        spec.getRollout().setSoak("0s");
+        spec.getRollout().setTimeout("30s");
+        assertThat(SpecValidator.validate(spec, false)).as("at the bounds").isEmpty();
+        spec.getEnforcement().setVerifyInterval("0s");
+        spec.getRollout().setSoak("24h");
+        spec.getRollout().setTimeout("24h");
+        assertThat(SpecValidator.validate(spec, false)).as("0s turns the drift check off").isEmpty();
+    }
+
+    @Test
+    void aDurationThatWouldOverflowIsRefusedNotThrown() {
+        ThreatBlocklistSpec spec = validSpec();
+        spec.getEnforcement().setVerifyInterval("9999999999999999999h");
+        spec.getRollout().setSoak("9000000h");
+        assertThat(SpecValidator.validate(spec, false)).containsExactly(
+                "spec.enforcement.verifyInterval: too long a duration: 9999999999999999999h",
+                "spec.rollout.soak: too long a duration (at most a year): 9000000h");
     }
 
     @Test

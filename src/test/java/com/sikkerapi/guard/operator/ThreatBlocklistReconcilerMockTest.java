@@ -113,7 +113,7 @@ class ThreatBlocklistReconcilerMockTest {
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
             var ready = StatusAggregator.find(current("mock-b", "edge").getStatus(), StatusAggregator.READY);
             assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-            assertThat(ready.getMessage()).contains("spec.pullInterval: at least 1m");
+            assertThat(ready.getMessage()).contains("spec.pullInterval: from 1m to 7d");
         });
         assertThat(client.configMaps().inNamespace("mock-b").withName("edge-agent").get().getData())
                 .isEqualTo(good.getData());
