@@ -41,7 +41,8 @@ public final class CsvFeedParser implements FeedParser {
                     if (index < 0) {
                         index = row.indexOf(column);
                         if (index < 0) {
-                            throw new IOException("csv header has no column " + column + ": " + row);
+                            throw new FeedFormatException("the csv header has no column " + column + " (line " + line
+                                    + ", " + row.size() + " columns)");
                         }
                         continue;
                     }

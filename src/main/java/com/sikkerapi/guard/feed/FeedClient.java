@@ -194,8 +194,15 @@ public final class FeedClient {
         }
     }
 
+    /**
+     * Why a pull failed, for the log and the status. The JDK's network errors say what happened in words of their
+     * own; any other exception is named by its kind alone, since its message may quote a request header (the JDK's
+     * "invalid header value" quotes the key) or the body.
+     */
     private static String describe(Throwable error, URI uri) {
-        String what = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        boolean network = error instanceof IOException && !(error instanceof java.io.CharConversionException);
+        String what = !network || error.getMessage() == null ? error.getClass().getSimpleName()
+                : error.getMessage();
         return "pull of " + redacted(uri) + " failed: " + what;
     }
 

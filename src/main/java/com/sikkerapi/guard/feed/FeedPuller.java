@@ -8,7 +8,6 @@ import com.sikkerapi.guard.api.ThreatBlocklistSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,7 +81,7 @@ public final class FeedPuller {
     public static List<Source> sources(ThreatBlocklistSpec spec, Path apiKeyFile) throws IOException {
         List<Source> sources = new ArrayList<>();
         if (spec.getSource().getSikkerapi() != null) {
-            String key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
+            String key = ApiKey.read(apiKeyFile);
             sources.add(new Source("sikkerapi", SikkerApiQuery.blacklist(spec.getSource().getSikkerapi()),
                     Map.of("Authorization", "Bearer " + key), "plain", true));
         }
@@ -173,7 +172,7 @@ public final class FeedPuller {
             try (InputStream in = Files.newInputStream(cache.body(source))) {
                 FeedParser.forFormat(source.format()).parse(in, collector);
             } catch (IOException e) {
-                return failure(sources, source.name() + ": unreadable body: " + e.getMessage(), false);
+                return failure(sources, source.name() + ": unreadable body: " + FeedFormatException.reason(e), false);
             }
             cache.hold(source, cache.held(source).counted(collector.entries() - before));
         }

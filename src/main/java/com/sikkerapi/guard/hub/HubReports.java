@@ -17,8 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,7 +134,7 @@ final class HubReports {
 
     private String key() {
         try {
-            return Files.readString(keyFile, StandardCharsets.UTF_8).strip();
+            return com.sikkerapi.guard.feed.ApiKey.read(keyFile);
         } catch (IOException e) {
             // The path is the mount point, not the key.
             throw new UncheckedIOException("cannot read the API key file " + keyFile, e);

@@ -69,7 +69,14 @@ final class ListHub {
                 .withName(ListPublication.pointerName(agent.blocklist())).get(), agent.uid());
         Optional<ListPublication.Pointer> current = ListPublication.pointer(pointerMap);
         String now = Rfc3339.format(Instant.now());
-        List<FeedPuller.Source> sources = FeedPuller.sources(agent.spec(), apiKeyFile);
+        List<FeedPuller.Source> sources;
+        try {
+            sources = FeedPuller.sources(agent.spec(), apiKeyFile);
+        } catch (com.sikkerapi.guard.feed.ApiKey.Invalid e) {
+            LOG.warnf("Pull not tried, the published list stays: %s", e.getMessage());
+            return new Pulled(write(agent, ListStatus.kept(records.list(agent), "PullFailed", e.getMessage(), now,
+                    false, null)), null);
+        }
         ValidationPolicy policy = ValidationPolicy.of(agent.spec().getSafety(), config.bounds(),
                 whitelist(config, sources));
         List<String> rejected = new ArrayList<>();

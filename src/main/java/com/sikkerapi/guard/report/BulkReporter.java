@@ -79,6 +79,10 @@ public final class BulkReporter {
                         + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
             } catch (IOException e) {
                 return new Result(sent, accepted, quota, "report could not be written: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // The JDK's message quotes the header value it refused: the key.
+                return new Result(sent, accepted, quota, "report to " + uri + " could not be made: "
+                        + e.getClass().getSimpleName());
             }
             OptionalLong remaining = remaining(response);
             quota = remaining.orElse(quota);

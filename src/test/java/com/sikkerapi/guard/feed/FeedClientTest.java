@@ -188,6 +188,15 @@ class FeedClientTest {
     }
 
     @Test
+    void aHeaderValueTheJdkRefusesIsNeverQuotedInTheReason() {
+        var outcome = new FeedClient(FAST, Optional.empty(), () -> DestinationPolicy.ANY).fetch(uri("/ok"),
+                Map.of("Authorization", "Bearer sk-line-one\nsk-line-two"), FeedClient.Validators.NONE,
+                dir.resolve("body"));
+        assertThat(outcome).isInstanceOfSatisfying(FeedClient.Failed.class, f -> assertThat(f.reason())
+                .endsWith("failed: IllegalArgumentException").doesNotContain("sk-line"));
+    }
+
+    @Test
     void aGzipBodyThatDecodesPastTheCapIsRefused() {
         var outcome = fetch("/bomb", FeedClient.Validators.NONE);
         assertThat(outcome).isInstanceOfSatisfying(FeedClient.Failed.class,

@@ -103,4 +103,21 @@ class FeedFormatsTest {
         assertThat(collector.entries()).isEqualTo(21);
         assertThat(collector.invalidLines()).isEqualTo(1);
     }
+
+    @Test
+    void formatErrorsNameAPlaceNeverTheBodysContent() throws Exception {
+        var csv = new java.io.ByteArrayInputStream("secret-header-a,secret-header-b\n1.2.3.4,x\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        var collector = new ListCollector(8, 32, RejectedLines.IGNORE);
+        var csvError = org.assertj.core.api.Assertions.catchThrowable(() -> FeedParser.forFormat("csv:ip")
+                .parse(csv, collector));
+        assertThat(FeedFormatException.reason(csvError)).isEqualTo("the csv header has no column ip (line 1, 2 "
+                + "columns)");
+        var json = new java.io.ByteArrayInputStream("{\"a\": secret-token-value}".getBytes(StandardCharsets.US_ASCII));
+        var jsonError = org.assertj.core.api.Assertions.catchThrowable(() -> FeedParser.forFormat("json:[].ip")
+                .parse(json, collector));
+        assertThat(jsonError.getMessage()).as("the parser's own message quotes the body").contains("secret");
+        assertThat(FeedFormatException.reason(jsonError)).startsWith("not valid JSON at line 1, column")
+                .doesNotContain("secret");
+    }
 }

@@ -352,6 +352,18 @@ class HubOnRealApiServerTest {
     }
 
     @Test
+    void aKeyWithANewlineIsNeverSentAndTheRecordHoldsNoneOfIt() throws Exception {
+        Files.writeString(dir.resolve("api-key"), KEY + "\nsecond-line-of-it\n");
+        ListHub.Pulled refused = hub(DestinationPolicy.ANY).cycle(config, true, true);
+        assertThat(refused.record().result()).isEqualTo("PullFailed");
+        assertThat(refused.record().message()).contains("not visible ASCII").doesNotContain(KEY)
+                .doesNotContain("second-line");
+        assertThat(api.blacklistRequests()).as("nothing asked").isZero();
+        assertThat(get(ListPublication.recordName("edge")).getData().toString()).doesNotContain(KEY)
+                .doesNotContain("second-line");
+    }
+
+    @Test
     void loopbackIsNeverAskedAndTheRecordSaysWhy() throws Exception {
         ListHub.Pulled refused = hub(DestinationPolicy.of(true, config.protectedRanges())).cycle(config, true, true);
         assertThat(refused.record().result()).isEqualTo("DestinationRefused");
