@@ -78,6 +78,13 @@ public final class FeedClient {
     public record Refused(String reason) implements Outcome {
     }
 
+    /** The destination policy refused the address at an attempt: never retried. */
+    private static final class RefusedDestination extends IOException {
+        RefusedDestination(String reason) {
+            super(reason);
+        }
+    }
+
     /** Redirects followed at most, each judged by the destination policy as the first URL is. */
     static final int MAX_REDIRECTS = 5;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -108,21 +115,37 @@ public final class FeedClient {
         RetryPolicy<HttpResponse<Path>> retry = HttpRetry.<Path>policy(settings.maxRetries(), settings.firstBackoff(),
                 settings.maxBackoff(), settings.maxRetryAfter(), response -> RETRYABLE.contains(response.statusCode()))
                 .abortOn(LimitedFileBody.TooLargeException.class)
+                .abortOn(RefusedDestination.class)
                 .build();
         try {
             URI at = uri;
             DestinationPolicy policy = destinations.get();
             HttpResponse<Path> response = null;
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-                String refusal = policy.refusal(at);
-                if (refusal != null) {
-                    return new Refused("refused " + (hop == 0 ? "" : "redirect from " + redacted(uri) + " to ")
-                            + redacted(at) + ": " + refusal);
+                if (at.getHost() == null) {
+                    return new Refused("refused " + redacted(at) + ": the URL has no host");
                 }
                 // Credentials go to the host they were given for, never to the host of a redirect.
                 HttpRequest request = request(at, at.getHost().equalsIgnoreCase(uri.getHost()) ? headers : Map.of(),
                         cached.applyTo(at) ? cached : Validators.NONE);
-                response = Failsafe.with(retry).get(() -> send(request, partial));
+                URI asked = at;
+                try {
+                    // Judged again before every attempt, right before its connection: a retry minutes later
+                    // meets the name as it resolves then.
+                    response = Failsafe.with(retry).get(() -> {
+                        String refusal = policy.refusal(asked);
+                        if (refusal != null) {
+                            throw new RefusedDestination(refusal);
+                        }
+                        return send(request, partial);
+                    });
+                } catch (dev.failsafe.FailsafeException e) {
+                    if (e.getCause() instanceof RefusedDestination refused) {
+                        return new Refused("refused " + (hop == 0 ? "" : "redirect from " + redacted(uri) + " to ")
+                                + redacted(at) + ": " + refused.getMessage());
+                    }
+                    throw e;
+                }
                 if (!REDIRECTS.contains(response.statusCode())) {
                     break;
                 }

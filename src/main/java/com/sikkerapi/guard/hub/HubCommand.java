@@ -49,11 +49,12 @@ public final class HubCommand {
     /**
      * What the Deployment's pod template tells the hub.
      *
-     * @param refusedRanges the operator's ranges the hub never connects to (besides loopback, link-local and the
-     *        cluster's own)
+     * @param refusedRanges the operator's ranges the hub never connects to (besides loopback, link-local, the
+     *        private ranges and the cluster's own)
+     * @param allowedRanges the operator's exceptions to the private ranges (an internal mirror)
      */
     public record Environment(String blocklist, String namespace, String configMap, Optional<Path> apiKeyFile,
-            Path cache, boolean allowPlainHttp, List<String> refusedRanges) {
+            Path cache, boolean allowPlainHttp, List<String> refusedRanges, List<String> allowedRanges) {
         public static Environment from(Map<String, String> env) {
             return new Environment(AgentEnvironment.required(env, "SIKKERGUARD_BLOCKLIST"),
                     AgentEnvironment.required(env, "POD_NAMESPACE"),
@@ -61,8 +62,12 @@ public final class HubCommand {
                     Optional.ofNullable(env.get("SIKKERGUARD_API_KEY_FILE")).map(Path::of),
                     Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")), "sikkerguard-hub"),
                     Boolean.parseBoolean(env.getOrDefault("SIKKERGUARD_ALLOW_PLAIN_HTTP", "false")),
-                    java.util.Arrays.stream(env.getOrDefault("SIKKERGUARD_REFUSED_RANGES", "").split(","))
-                            .map(String::strip).filter(range -> !range.isEmpty()).toList());
+                    ranges(env.get("SIKKERGUARD_REFUSED_RANGES")), ranges(env.get("SIKKERGUARD_ALLOWED_RANGES")));
+        }
+
+        private static List<String> ranges(String commaSeparated) {
+            return commaSeparated == null ? List.of() : java.util.Arrays.stream(commaSeparated.split(","))
+                    .map(String::strip).filter(range -> !range.isEmpty()).toList();
         }
     }
 
@@ -106,6 +111,7 @@ public final class HubCommand {
 
     public static int main() {
         com.sikkerapi.guard.cli.ConsoleLogging.configure(System.getenv("SIKKERGUARD_LOG_LEVEL"));
+        DestinationPolicy.pinLookups();
         Environment env = Environment.from(System.getenv());
         HubCommand command = new HubCommand(env, kubernetesClient(new ConfigBuilder().build()),
                 KubeApi.fromEnvironment(System.getenv()), FeedClient.Settings.DEFAULTS, BulkReporter.Settings.DEFAULTS,
@@ -229,7 +235,7 @@ public final class HubCommand {
     private DestinationPolicy destinations() {
         List<String> refused = new java.util.ArrayList<>(env.refusedRanges());
         watch.current().ifPresent(snapshot -> refused.addAll(snapshot.config().protectedRanges()));
-        return DestinationPolicy.of(env.allowPlainHttp(), refused);
+        return DestinationPolicy.of(env.allowPlainHttp(), refused, env.allowedRanges());
     }
 
     /**

@@ -52,6 +52,9 @@ public class HubDeploymentDependent extends AgentDependent<Deployment> {
         settings.feeds().refusedRanges().filter(ranges -> !ranges.isEmpty()).ifPresent(ranges -> env.add(
                 new EnvVarBuilder().withName("SIKKERGUARD_REFUSED_RANGES").withValue(String.join(",", ranges))
                         .build()));
+        settings.feeds().allowedRanges().filter(ranges -> !ranges.isEmpty()).ifPresent(ranges -> env.add(
+                new EnvVarBuilder().withName("SIKKERGUARD_ALLOWED_RANGES").withValue(String.join(",", ranges))
+                        .build()));
         env.add(new EnvVarBuilder().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
         mountApiKey(blocklist, volumes, mounts, env);

@@ -25,6 +25,13 @@ public interface OperatorSettings {
          * always refuses), e.g. an internal network the cluster can reach.
          */
         Optional<List<String>> refusedRanges();
+
+        /**
+         * Private ranges the hub may reach all the same (an internal mirror of a feed): the private, shared,
+         * NAT64 and multicast ranges it refuses by default, less these. Never loopback, link-local or the
+         * cluster's own ranges.
+         */
+        Optional<List<String>> allowedRanges();
     }
 
     interface Agent {

@@ -92,8 +92,9 @@ final class RealNodes implements AutoCloseable {
                                       - {name: SIKKERGUARD_CLUSTER_SERVICE_CIDRS, value: "%s"}
                                       - {name: SIKKERGUARD_AGENT_BLOCKED_LOG_INTERVAL, value: 2s}
                                       - {name: SIKKERGUARD_FEEDS_ALLOW_PLAIN_HTTP, value: "true"}
+                                      - {name: SIKKERGUARD_FEEDS_ALLOWED_RANGES, value: "%s/32"}
                                       - {name: QUARKUS_LOG_CATEGORY__COM_SIKKERAPI_GUARD_OPERATOR__LEVEL, value: DEBUG}
-                    """.formatted(KubeCluster.SERVICE_CIDR));
+                    """.formatted(KubeCluster.SERVICE_CIDR, KubeCluster.EXPOSED_ADDRESS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -260,7 +260,7 @@ class FeedClientTest {
 
     @Test
     void theHubNeverAsksLoopbackLinkLocalOrTheClustersRanges() {
-        DestinationPolicy hub = DestinationPolicy.of(true, List.of("10.200.0.0/24"));
+        DestinationPolicy hub = DestinationPolicy.of(true, List.of("10.200.0.0/24"), List.of());
         var loopback = fetch("/ok", FeedClient.Validators.NONE, hub);
         assertThat(loopback).isInstanceOf(FeedClient.Refused.class);
         assertThat(((FeedClient.Refused) loopback).reason()).contains("127.0.0.1").doesNotContain("secret-in-query");
@@ -271,6 +271,37 @@ class FeedClientTest {
         assertThat(hub.refusal(URI.create("https://10.200.0.10/feed"))).contains("10.200.0.10");
         assertThat(hub.refusal(URI.create("http://[::ffff:127.0.0.1]/"))).as("IPv4-mapped loopback").isNotNull();
         assertThat(hub.refusal(URI.create("https://203.0.113.7/feed"))).isNull();
+    }
+
+    @Test
+    void privateSharedNat64MulticastAndBroadcastAreRefusedByDefault() {
+        DestinationPolicy hub = DestinationPolicy.of(false, List.of(), List.of());
+        // Judged without a connection: no packet leaves for these, whatever the answer.
+        for (String address : List.of("10.1.2.3", "172.20.0.1", "192.168.1.1", "100.64.0.1", "224.0.0.251",
+                "255.255.255.255", "0.0.0.1", "[fd00:ec2::254]", "[64:ff9b::a00:1]", "[ff02::1]")) {
+            assertThat(hub.refusal(URI.create("https://" + address + "/feed"))).as(address)
+                    .contains("may not reach");
+        }
+        assertThat(hub.refusal(URI.create("https://203.0.113.7/feed"))).isNull();
+    }
+
+    @Test
+    void theOperatorMayAllowAPrivateMirrorButNeverLoopbackOrTheClustersRanges() {
+        DestinationPolicy hub = DestinationPolicy.of(false, List.of("10.200.0.0/24"),
+                List.of("10.202.0.0/16", "127.0.0.0/8", "10.200.0.0/24"));
+        assertThat(hub.refusal(URI.create("https://10.202.0.1/mirror"))).isNull();
+        assertThat(hub.refusal(URI.create("https://10.203.0.1/feed"))).as("outside the allowed range").isNotNull();
+        assertThat(hub.refusal(URI.create("https://127.0.0.1/feed"))).as("loopback, always").isNotNull();
+        assertThat(hub.refusal(URI.create("https://10.200.0.5/feed"))).as("the cluster's own, always").isNotNull();
+    }
+
+    @Test
+    void aRefusedDestinationIsNotRetried() {
+        var refused = fetch("/flaky", FeedClient.Validators.NONE, DestinationPolicy.exactly(true,
+                List.of("127.0.0.0/8")));
+        assertThat(refused).isInstanceOfSatisfying(FeedClient.Refused.class, r -> assertThat(r.reason())
+                .startsWith("refused http://127.0.0.1:"));
+        assertThat(hits).isEmpty();
     }
 
     @Test

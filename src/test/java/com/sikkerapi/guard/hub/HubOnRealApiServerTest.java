@@ -365,7 +365,7 @@ class HubOnRealApiServerTest {
 
     @Test
     void loopbackIsNeverAskedAndTheRecordSaysWhy() throws Exception {
-        ListHub.Pulled refused = hub(DestinationPolicy.of(true, config.protectedRanges())).cycle(config, true, true);
+        ListHub.Pulled refused = hub(DestinationPolicy.of(true, config.protectedRanges(), List.of())).cycle(config, true, true);
         assertThat(refused.record().result()).isEqualTo("DestinationRefused");
         assertThat(refused.record().message()).contains("127.0.0.1").doesNotContain(KEY);
         assertThat(api.blacklistRequests()).isZero();
