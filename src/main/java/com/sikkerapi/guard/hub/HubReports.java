@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
 /**
  * Every reporting interval, the attackers all nodes blocked go to SikkerAPI in one bulk report: each node's latest
  * interval (from its node report) is merged, so an address blocked on fifty nodes is sent once, with its packets
- * added up; private, special-purpose and whitelisted addresses never leave. What the API did not answer for (a
+ * added up; private, special-purpose and whitelisted addresses never leave, and neither does an address the list the
+ * node says it enforces does not hold, or anything of a report that is not named after its node. What the API did not answer for (a
  * spent quota, a 429, an error) waits for the next round; nothing is sent twice.
  */
 final class HubReports {
@@ -42,6 +44,7 @@ final class HubReports {
     private final Path keyFile;
     private final HubRecord records;
     private final ReportQueue queue = new ReportQueue(MAX_PENDING);
+    private final EnforcedLists lists;
     /** The nodes whose intervals were taken since the last round. */
     private final java.util.Set<String> collectedNodes = new java.util.HashSet<>();
     private long acceptedTotal;
@@ -52,6 +55,7 @@ final class HubReports {
         this.reporter = reporter;
         this.keyFile = keyFile;
         this.records = records;
+        this.lists = new EnforcedLists(client);
     }
 
     /**
@@ -68,13 +72,14 @@ final class HubReports {
         for (ThreatBlocklistNode report : client.resources(ThreatBlocklistNode.class).inNamespace(agent.namespace())
                 .withLabel(ThreatBlocklistNode.BLOCKLIST_LABEL, agent.blocklist()).list().getItems()) {
             ThreatBlocklistNodeSpec node = report.getSpec();
-            if (node == null || node.getNodeName() == null) {
+            if (node == null || node.getNodeName() == null || !com.sikkerapi.guard.api.NodeReports.genuine(report, agent.blocklist())) {
                 continue;
             }
             String mark = taken.get(node.getNodeName());
             if (node.getBlockedSources() != null && node.getBlockedSourcesUntil() != null
                     && !node.getBlockedSourcesUntil().equals(mark)) {
-                queue.add(summary(node.getBlockedSources()), excluded);
+                Optional<AddressSet> enforced = lists.list(agent.namespace(), agent.blocklist(), node.getListDigest());
+                queue.add(summary(node.getBlockedSources(), enforced), excluded);
                 collectedNodes.add(node.getNodeName());
                 mark = node.getBlockedSourcesUntil();
             }
@@ -119,11 +124,17 @@ final class HubReports {
                 acceptedTotal));
     }
 
-    private static BlockedTally.Summary summary(List<BlockedSource> sources) {
+    /** A report's sources that the list it says it enforces holds (none when that list is not published). */
+    private static BlockedTally.Summary summary(List<BlockedSource> sources, Optional<AddressSet> enforced) {
         List<BlockedTally.SourceSummary> summaries = new ArrayList<>();
         for (BlockedSource source : sources) {
             try {
-                summaries.add(new BlockedTally.SourceSummary(Cidr.parse(source.source()), source.packets(),
+                Cidr address = Cidr.parse(source.source());
+                if (enforced.isEmpty() || !EnforcedLists.contains(enforced.get(), address)) {
+                    LOG.debugf("Skipping a source the node's list does not hold: %s", address);
+                    continue;
+                }
+                summaries.add(new BlockedTally.SourceSummary(address, source.packets(),
                         source.protocol(), source.port(), source.service(), 0, 0));
             } catch (IllegalArgumentException e) {
                 LOG.debugf("Skipping an unreadable source in a node report: %s", e.getMessage());

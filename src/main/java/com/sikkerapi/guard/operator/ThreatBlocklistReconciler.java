@@ -77,7 +77,10 @@ public class ThreatBlocklistReconciler implements Reconciler<ThreatBlocklist> {
         Set<String> selected = DesiredNodes.selected(nodes, blocklist.getSpec().getNodeSelector(), policy);
         int desired = DesiredNodes.desiredCount(selected,
                 context.getSecondaryResource(DaemonSet.class).orElse(null));
-        Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class);
+        // A report named for another node than the one it names is a forgery (the agents' RBAC cannot tell): ignored.
+        Set<ThreatBlocklistNode> reports = context.getSecondaryResources(ThreatBlocklistNode.class).stream()
+                .filter(report -> com.sikkerapi.guard.api.NodeReports.genuine(report, blocklist.getMetadata()
+                        .getName())).collect(java.util.stream.Collectors.toSet());
         StatusAggregator.Hub hub = ClusterWatch.hub(context, blocklist, hubAvailable(context));
         Rollouts.Last last = Rollouts.last(context.getSecondaryResources(ConfigMap.class), blocklist);
         List<RolloutPlanner.NodeView> views = Rollouts.views(nodes, selected, reports,

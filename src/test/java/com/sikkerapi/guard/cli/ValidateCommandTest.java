@@ -43,11 +43,7 @@ class ValidateCommandTest {
 
     @Test
     void aListPastTheDefaultCoverageBoundIsRefused() throws Exception {
-        StringBuilder everySlashEight = new StringBuilder();
-        for (int first = 1; first <= 223; first++) {
-            everySlashEight.append(first).append(".0.0.0/8\n");
-        }
-        Outcome o = run(everySlashEight.toString());
+        Outcome o = run(com.sikkerapi.guard.testing.TestFeeds.everySlashEight());
         assertThat(o.exit()).isEqualTo(3);
         assertThat(o.stdout()).isEmpty();
         assertThat(o.stderr()).contains("the list covers 86.20% of the IPv4 space, more than the 5%");

@@ -12,18 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The cluster policy's coverage bound, on lists as feeds give them and as an attacker would write them. */
 class CoverageTest {
-    /** The 223 lines 1.0.0.0/8 ... 223.0.0.0/8: every entry obeys the /8 floor. */
-    private static String everySlashEight() {
-        StringBuilder text = new StringBuilder();
-        for (int first = 1; first <= 223; first++) {
-            text.append(first).append(".0.0.0/8\n");
-        }
-        return text.toString();
-    }
-
     @Test
     void aFeedOfEverySlashEightIsRefusedWithTheCoverageReason() {
-        var run = Feeds.validate("plain", everySlashEight(), ValidationPolicy.DEFAULTS, -1);
+        var run = Feeds.validate("plain", com.sikkerapi.guard.testing.TestFeeds.everySlashEight(), ValidationPolicy.DEFAULTS, -1);
         assertThat(run.result()).isInstanceOfSatisfying(ValidationResult.Rejected.class, rejected -> assertThat(
                 rejected.reason()).isEqualTo("the list covers 86.20% of the IPv4 space, more than the 5% the cluster "
                         + "policy allows"));
@@ -46,7 +37,7 @@ class CoverageTest {
     @Test
     void aPolicyMayAllowMore() {
         var bounds = new ListBounds(8, 32, 90.0, 0.1);
-        var run = Feeds.validate("plain", everySlashEight(), new ValidationPolicy(2, 8, 32, 0.1, AddressSet.EMPTY,
+        var run = Feeds.validate("plain", com.sikkerapi.guard.testing.TestFeeds.everySlashEight(), new ValidationPolicy(2, 8, 32, 0.1, AddressSet.EMPTY,
                 bounds), -1);
         assertThat(run.result()).isInstanceOf(ValidationResult.Accepted.class);
     }

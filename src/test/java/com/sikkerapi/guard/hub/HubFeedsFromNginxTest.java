@@ -321,11 +321,7 @@ class HubFeedsFromNginxTest {
         AgentLoop.Config config = config(feed("/feeds/one.txt"), 1);
         ListHub.Pulled first = hub.cycle(config, true, true);
         List<String> published = versions();
-        StringBuilder everySlashEight = new StringBuilder();
-        for (int first8 = 1; first8 <= 223; first8++) {
-            everySlashEight.append(first8).append(".0.0.0/8\n");
-        }
-        write("one.txt", everySlashEight.toString(), EARLIER.plusSeconds(120));
+        write("one.txt", com.sikkerapi.guard.testing.TestFeeds.everySlashEight(), EARLIER.plusSeconds(120));
 
         ListHub.Pulled refused = hub.cycle(config, false, true);
         assertThat(refused.record().result()).isEqualTo("ListRejected");

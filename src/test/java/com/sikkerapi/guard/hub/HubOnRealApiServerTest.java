@@ -372,12 +372,29 @@ class HubOnRealApiServerTest {
         assertThat(get(ListPublication.pointerName("edge"))).as("nothing published").isNull();
     }
 
+    /**
+     * A node's report of these sources, naming the list it enforces: the hub lists them first (SikkerAPI lists
+     * them, the hub publishes), as a real node blocks only what its list holds.
+     */
     private void nodeReport(String node, Instant until, BlockedSource... sources) {
+        for (BlockedSource source : sources) {
+            api.list(source.source(), 99);
+        }
+        try {
+            hub(DestinationPolicy.ANY).cycle(config, false, true);
+            nodeReport("edge." + node, node, read().digest(), until, sources);
+        } catch (IOException | ListPublication.Unreadable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void nodeReport(String name, String node, String digest, Instant until, BlockedSource... sources) {
         ThreatBlocklistNode report = new ThreatBlocklistNode();
-        report.setMetadata(new ObjectMetaBuilder().withName("edge." + node).withNamespace(namespace)
+        report.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
                 .withLabels(Map.of(ThreatBlocklistNode.BLOCKLIST_LABEL, "edge")).build());
         report.getSpec().setBlocklist("edge");
         report.getSpec().setNodeName(node);
+        report.getSpec().setListDigest(digest);
         report.getSpec().setBlockedSources(List.of(sources));
         report.getSpec().setBlockedSourcesUntil(Rfc3339.format(until));
         client.resource(report).fieldManager("test").forceConflicts().serverSideApply();
@@ -432,6 +449,25 @@ class HubOnRealApiServerTest {
         assertThat(later.accepted()).as("what waited goes next, once").isEqualTo(1);
         assertThat(api.reports()).hasSize(2);
         assertThat(api.reports().get(1)).contains("45.5.5.5").doesNotContain("45.9.9.9");
+    }
+
+    @Test
+    void aReportOfAnAddressItsListDoesNotHoldOrForAnotherNodeSendsNothing() throws Exception {
+        HubReports reports = reports(records);
+        Instant until = Instant.parse("2026-12-01T13:00:00Z");
+        nodeReport("a", until, ssh("45.4.4.4", 1));
+        String digest = read().digest();
+        // A compromised node: an address no list holds under its own name, a report named for another node, and
+        // one that names no published list.
+        nodeReport("edge.b", "b", digest, until, ssh("45.4.4.4", 1), ssh("46.9.9.9", 9));
+        nodeReport("edge.x", "c", digest, until, ssh("46.9.9.8", 1));
+        nodeReport("edge.d", "d", "0".repeat(64), until, ssh("46.9.9.7", 1));
+        ReportStatus round = reports.round(config);
+        assertThat(api.reports()).hasSize(1);
+        assertThat(api.reports().get(0)).contains("45.4.4.4").doesNotContain("46.9.9.9").doesNotContain("46.9.9.8")
+                .doesNotContain("46.9.9.7");
+        assertThat(round.addresses()).isEqualTo(1);
+        assertThat(round.nodes()).as("a, b and d; the report named for another node is not taken").isEqualTo(3);
     }
 
     @Test
