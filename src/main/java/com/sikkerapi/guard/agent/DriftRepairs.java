@@ -2,6 +2,7 @@ package com.sikkerapi.guard.agent;
 
 import com.sikkerapi.guard.api.AgentConfig;
 import com.sikkerapi.guard.api.Rfc3339;
+import com.sikkerapi.guard.api.DurationBounds;
 import com.sikkerapi.guard.api.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,6 @@ final class DriftRepairs {
     private static final Logger LOG = Logger.getLogger(DriftRepairs.class);
 
     private static final Duration DEFAULT_VERIFY = Duration.ofSeconds(10);
-    private static final Duration MIN_VERIFY = Duration.ofSeconds(1);
-    private static final Duration MAX_VERIFY = Duration.ofHours(1);
 
     private final AgentLoop loop;
     private final NodeReporter reporter;
@@ -62,15 +61,15 @@ final class DriftRepairs {
      * object that others may write): never more often than every second; unreadable, the default.
      */
     static Duration verifyInterval(String text) {
-        if (text == null) {
-            return DEFAULT_VERIFY;
-        }
+        // Zero turns the check off; anything else is held to the bounds.
+        return isZero(text) ? Duration.ZERO : DurationBounds.VERIFY_INTERVAL.clamp(text, DEFAULT_VERIFY);
+    }
+
+    private static boolean isZero(String text) {
         try {
-            Duration verify = Durations.parse(text);
-            return verify.isZero() ? verify : verify.compareTo(MIN_VERIFY) < 0 ? MIN_VERIFY
-                    : verify.compareTo(MAX_VERIFY) > 0 ? MAX_VERIFY : verify;
+            return Durations.parse(text).isZero();
         } catch (IllegalArgumentException e) {
-            return DEFAULT_VERIFY;
+            return false;
         }
     }
 

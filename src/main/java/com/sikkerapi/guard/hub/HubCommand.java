@@ -43,8 +43,6 @@ public final class HubCommand {
     static final Duration WAITING_RETRY = Duration.ofSeconds(30);
     /** How often the report timer looks whether a round is due. */
     static final Duration REPORT_TICK = Duration.ofSeconds(5);
-    private static final Duration MIN_PULL = Duration.ofMinutes(1);
-    private static final Duration MAX_PULL = Duration.ofDays(7);
 
     /**
      * What the Deployment's pod template tells the hub.
@@ -243,13 +241,7 @@ public final class HubCommand {
      * an object others may write); unreadable, an hour.
      */
     static Duration pullInterval(String text) {
-        try {
-            Duration interval = Durations.parse(text);
-            return interval.compareTo(MIN_PULL) < 0 ? MIN_PULL : interval.compareTo(MAX_PULL) > 0 ? MAX_PULL
-                    : interval;
-        } catch (IllegalArgumentException e) {
-            return Duration.ofHours(1);
-        }
+        return com.sikkerapi.guard.api.DurationBounds.PULL_INTERVAL.clamp(text, Duration.ofHours(1));
     }
 
     static Duration retryAfter(ListStatus record, Duration interval) {

@@ -1,5 +1,6 @@
 package com.sikkerapi.guard.operator;
 
+import com.sikkerapi.guard.api.DurationBounds;
 import com.sikkerapi.guard.api.Durations;
 import com.sikkerapi.guard.api.FeedFormat;
 import com.sikkerapi.guard.api.FeedSource;
@@ -18,20 +19,6 @@ import java.util.Set;
  * parsing. Each problem names its field, and any problem keeps the last good configuration on the nodes.
  */
 public final class SpecValidator {
-    static final Duration MIN_PULL_INTERVAL = Duration.ofMinutes(1);
-    static final Duration MIN_REPORT_INTERVAL = Duration.ofMinutes(1);
-    /** A feed pulled less than weekly is stale; a report held longer than a day is of no use to SikkerAPI. */
-    static final Duration MAX_PULL_INTERVAL = Duration.ofDays(7);
-    static final Duration MAX_REPORT_INTERVAL = Duration.ofHours(24);
-    /**
-     * The drift check (0s: off) costs ~25 ms at a million entries and takes the xtables lock kube-proxy also
-     * needs: not more often than every second, and at least hourly, or drift goes unseen for too long.
-     */
-    static final Duration MIN_VERIFY_INTERVAL = Duration.ofSeconds(1);
-    static final Duration MAX_VERIFY_INTERVAL = Duration.ofHours(1);
-    /** A stage may soak for up to a day; a stage timeout shorter than a pull and an apply would always halt. */
-    static final Duration MAX_STAGE = Duration.ofHours(24);
-    static final Duration MIN_STAGE_TIMEOUT = Duration.ofSeconds(30);
 
     private SpecValidator() {
     }
@@ -68,19 +55,19 @@ public final class SpecValidator {
                 problems.add("spec.whitelist[" + i + "]: " + e.getMessage());
             }
         }
-        checkInterval("spec.pullInterval", spec.getPullInterval(), MIN_PULL_INTERVAL, MAX_PULL_INTERVAL, problems);
+        checkInterval("spec.pullInterval", spec.getPullInterval(), DurationBounds.PULL_INTERVAL, problems);
         if (spec.getEnforcement() != null && !"0s".equals(spec.getEnforcement().getVerifyInterval())) {
             checkInterval("spec.enforcement.verifyInterval", spec.getEnforcement().getVerifyInterval(),
-                    MIN_VERIFY_INTERVAL, MAX_VERIFY_INTERVAL, problems);
+                    DurationBounds.VERIFY_INTERVAL, problems);
         }
         if (spec.getRollout() != null) {
-            checkInterval("spec.rollout.soak", spec.getRollout().getSoak(), Duration.ZERO, MAX_STAGE, problems);
-            checkInterval("spec.rollout.timeout", spec.getRollout().getTimeout(), MIN_STAGE_TIMEOUT, MAX_STAGE,
+            checkInterval("spec.rollout.soak", spec.getRollout().getSoak(), DurationBounds.SOAK, problems);
+            checkInterval("spec.rollout.timeout", spec.getRollout().getTimeout(), DurationBounds.STAGE_TIMEOUT,
                     problems);
         }
         if (spec.getReporting() != null) {
-            checkInterval("spec.reporting.interval", spec.getReporting().getInterval(), MIN_REPORT_INTERVAL,
-                    MAX_REPORT_INTERVAL, problems);
+            checkInterval("spec.reporting.interval", spec.getReporting().getInterval(),
+                    DurationBounds.REPORT_INTERVAL, problems);
             Map<String, String> portMap = spec.getReporting().getPortMap();
             if (portMap != null) {
                 portMap.keySet().stream().filter(port -> !isPort(port)).sorted()
@@ -138,15 +125,13 @@ public final class SpecValidator {
         }
     }
 
-    private static void checkInterval(String field, String value, Duration minimum, Duration maximum,
-            List<String> problems) {
+    private static void checkInterval(String field, String value, DurationBounds bounds, List<String> problems) {
         if (value == null) {
             return;
         }
         try {
-            Duration duration = Durations.parse(value);
-            if (duration.compareTo(minimum) < 0 || duration.compareTo(maximum) > 0) {
-                problems.add(field + ": from " + words(minimum) + " to " + words(maximum));
+            if (!bounds.holds(Durations.parse(value))) {
+                problems.add(field + ": from " + words(bounds.min()) + " to " + words(bounds.max()));
             }
         } catch (IllegalArgumentException e) {
             problems.add(field + ": " + e.getMessage());
