@@ -122,27 +122,27 @@ public final class FeedClient {
             DestinationPolicy policy = destinations.get();
             HttpResponse<Path> response = null;
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-                if (at.getHost() == null) {
-                    return new Refused("refused " + redacted(at) + ": the URL has no host");
+                String refusal = policy.refusal(at);
+                if (refusal != null) {
+                    return refused(hop, uri, at, refusal);
                 }
                 // Credentials go to the host they were given for, never to the host of a redirect.
                 HttpRequest request = request(at, at.getHost().equalsIgnoreCase(uri.getHost()) ? headers : Map.of(),
                         cached.applyTo(at) ? cached : Validators.NONE);
                 URI asked = at;
                 try {
-                    // Judged again before every attempt, right before its connection: a retry minutes later
-                    // meets the name as it resolves then.
-                    response = Failsafe.with(retry).get(() -> {
-                        String refusal = policy.refusal(asked);
-                        if (refusal != null) {
-                            throw new RefusedDestination(refusal);
+                    // Each retry is judged again right before its connection: minutes later, the name may resolve
+                    // elsewhere.
+                    response = Failsafe.with(retry).get(context -> {
+                        String now = context.isRetry() ? policy.refusal(asked) : null;
+                        if (now != null) {
+                            throw new RefusedDestination(now);
                         }
                         return send(request, partial);
                     });
                 } catch (dev.failsafe.FailsafeException e) {
                     if (e.getCause() instanceof RefusedDestination refused) {
-                        return new Refused("refused " + (hop == 0 ? "" : "redirect from " + redacted(uri) + " to ")
-                                + redacted(at) + ": " + refused.getMessage());
+                        return refused(hop, uri, at, refused.getMessage());
                     }
                     throw e;
                 }
@@ -186,6 +186,11 @@ public final class FeedClient {
                 // Nothing to keep: a partial body is never used.
             }
         }
+    }
+
+    private static Refused refused(int hop, URI uri, URI at, String reason) {
+        return new Refused("refused " + (hop == 0 ? "" : "redirect from " + redacted(uri) + " to ") + redacted(at)
+                + ": " + reason);
     }
 
     private HttpRequest request(URI uri, Map<String, String> headers, Validators cached) {

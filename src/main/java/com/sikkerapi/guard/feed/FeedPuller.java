@@ -68,12 +68,10 @@ public final class FeedPuller {
 
     private final FeedClient client;
     private final SourceCache cache;
-    private final Path dir;
 
     /** @param cache the hub's scratch folder: last bodies and their validators are kept there per source */
     public FeedPuller(FeedClient client, Path cache) {
         this.client = client;
-        this.dir = cache;
         this.cache = new SourceCache(cache);
     }
 
@@ -116,8 +114,7 @@ public final class FeedPuller {
      */
     public Pull pull(List<Source> sources, ValidationPolicy policy, long previousEntries, RejectedLines rejected,
             boolean revalidate) throws IOException {
-        Files.createDirectories(dir);
-        cache.retainOnly(sources);
+        cache.prepare(sources);
         boolean allUnchanged = true;
         for (Source source : sources) {
             SourceCache.Held held = cache.held(source);

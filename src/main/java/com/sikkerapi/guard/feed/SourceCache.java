@@ -90,11 +90,12 @@ final class SourceCache {
         Files.move(downloaded, body(source), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Removes every file that belongs to none of {@code sources}: old addresses, old queries, a removed feed. */
-    void retainOnly(Collection<FeedPuller.Source> sources) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
+    /**
+     * Makes the folder, and removes every file that belongs to none of {@code sources}: old addresses, old queries,
+     * a removed feed.
+     */
+    void prepare(Collection<FeedPuller.Source> sources) throws IOException {
+        Files.createDirectories(dir);
         Set<String> keys = sources.stream().map(FeedPuller.Source::key).collect(Collectors.toSet());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {

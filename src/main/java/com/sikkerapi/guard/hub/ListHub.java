@@ -136,12 +136,7 @@ final class ListHub {
                     + " parts of " + ListPublication.MAX_PART_BYTES / 1024 + " KiB, at most "
                     + ListPublication.MAX_PARTS + " are published", now, pulled, pull)), list, listed);
         }
-        Optional<Character> chosen = slot(config.rollout(), current);
-        if (chosen.isEmpty()) {
-            return new Pulled(write(agent, keep(agent, "Waiting", "the rollout assigns both published versions to "
-                    + "nodes; publishing when it moves on", now, pulled, pull)), list, listed);
-        }
-        char slot = chosen.get();
+        char slot = slot(config.rollout(), current);
         String waiting = config.rollout() != null ? null : stillEnforced(agent, slot);
         if (waiting != null) {
             return new Pulled(write(agent, keep(agent, "Waiting", waiting, now, pulled, pull)), list, listed);
@@ -179,27 +174,23 @@ final class ListHub {
      * The slot the next version goes into. During a rollout the nodes not yet moved enforce the version the operator
      * retains: it is never overwritten (the target it replaces may be; the operator then rolls out the new list
      * instead). Once a rollout is complete, the version it assigns every node is never overwritten either, however
-     * many lists follow while the operator is away: the next one goes into the other slot, or over a version no
-     * node is told to enforce. Empty when both slots hold an assigned version.
+     * many lists follow while the operator is away: the next one goes into the other slot, or, when that slot holds
+     * it, over the pointer's version, which no node is then told to enforce.
      */
-    static Optional<Character> slot(com.sikkerapi.guard.api.Rollout rollout,
-            Optional<ListPublication.Pointer> current) {
+    static char slot(com.sikkerapi.guard.api.Rollout rollout, Optional<ListPublication.Pointer> current) {
         if (current.isEmpty()) {
-            return Optional.of('a');
+            return 'a';
         }
         ListPublication.Pointer pointer = current.get();
         Optional<String> retained = rollout == null ? Optional.empty() : rollout.retainedDigest();
         Optional<ListPublication.Located> kept = retained.flatMap(pointer::locate);
         if (kept.isPresent()) {
-            return Optional.of(other(kept.get().slot()));
+            return other(kept.get().slot());
         }
         String assigned = rollout == null || rollout.target() == null ? null : rollout.target().digest();
-        char next = other(pointer.slot());
-        String inNext = pointer.other() != null && pointer.other().slot() == next ? pointer.other().digest() : null;
-        if (assigned == null || !assigned.equals(inNext)) {
-            return Optional.of(next);
-        }
-        return assigned.equals(pointer.digest()) ? Optional.empty() : Optional.of(pointer.slot());
+        boolean nextHoldsIt = assigned != null && pointer.other() != null
+                && assigned.equals(pointer.other().digest());
+        return nextHoldsIt ? pointer.slot() : other(pointer.slot());
     }
 
     private static char other(char slot) {
